@@ -1,0 +1,46 @@
+# Newsdesk — `make help` lists the targets.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DEV := DEBUG=1
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format worker beat bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned requirements
+
+run: install ## Serve the app with demo data on http://127.0.0.1:8000 (SQLite, tasks in-process)
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_starter_kb
+	$(DEV) $(PY) manage.py load_demo_data
+	$(DEV) $(PY) manage.py ensure_admin
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: lint ## Lint, then run the test suite (PostgreSQL when DATABASE_URL says so, else SQLite)
+	$(PY) -m pytest
+
+lint: install ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Fix what ruff can fix and format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install ## Start a Celery worker for tagging and discovery (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A newsdesk worker --queues celery,discovery --loglevel INFO
+
+beat: install ## Start Celery beat, which runs the periodic tagging sweep
+	$(VENV)/bin/celery -A newsdesk beat --loglevel INFO
+
+bench: install ## Run the benchmarks and print their figures
+	$(PY) manage.py bench

@@ -1,0 +1,83 @@
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.html import format_html
+
+from .models import Article
+from .source_urls import InvalidSourceURL, normalize_source_url
+
+# C0/C1 control characters other than tab and newlines: invisible, and they break feeds.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Zero-width characters: a title made only of them looks empty, and is.
+INVISIBLE_CHARACTERS = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Bidirectional overrides and isolates let a title display as something other than it is.
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label="Source URL",
+        max_length=1000,
+        assume_scheme="https",
+        help_text=Article._meta.get_field("source_url").help_text,
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "standfirst",
+            "body",
+            "source_url",
+            "outlet",
+            "byline",
+            "language",
+            "published_at",
+        ]
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not INVISIBLE_CHARACTERS.sub("", title).strip():
+            raise forms.ValidationError("The title is empty.")
+        if CONTROL_CHARACTERS.search(title) or BIDI_CONTROLS.search(title):
+            raise forms.ValidationError(
+                "The title contains invisible control or text-direction characters: "
+                "retype it or paste it as plain text."
+            )
+        return title
+
+    def clean_standfirst(self):
+        return CONTROL_CHARACTERS.sub("", self.cleaned_data["standfirst"]).strip()
+
+    def clean_byline(self):
+        return CONTROL_CHARACTERS.sub("", self.cleaned_data["byline"]).strip()
+
+    def clean_body(self):
+        body = CONTROL_CHARACTERS.sub("", self.cleaned_data["body"].replace("\r\n", "\n")).strip()
+        if not INVISIBLE_CHARACTERS.sub("", body).strip():
+            raise forms.ValidationError("The body is empty.")
+        limit = settings.NEWSDESK_MAX_BODY_CHARS
+        if len(body) > limit:
+            raise forms.ValidationError(
+                f"The body is {len(body):,} characters long; the limit is {limit:,}. "
+                "Split the story or shorten it."
+            )
+        return body
+
+    def clean_source_url(self):
+        try:
+            url = normalize_source_url(self.cleaned_data["source_url"])
+        except InvalidSourceURL as error:
+            raise forms.ValidationError(str(error)) from error
+        existing = Article.objects.filter(source_url=url).exclude(pk=self.instance.pk).first()
+        if existing:
+            raise forms.ValidationError(
+                format_html(
+                    'This source URL is already used by <a href="{}">{}</a>.',
+                    existing.get_admin_url(),
+                    existing.title,
+                )
+            )
+        return url

@@ -1,0 +1,5 @@
+from django.dispatch import Signal
+
+# Sent after commit when an article's title or body changed, or an editor asks for re-tagging;
+# the entities app answers by enqueuing the tagging task. Argument: article_id.
+tagging_requested = Signal()

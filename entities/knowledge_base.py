@@ -1,0 +1,84 @@
+"""The compiled tagging dictionary: built once per process, rebuilt when the KB changes.
+
+Every write to entities or aliases bumps a version stamp kept in the cache (shared by all
+workers when the cache is Redis); a worker compares its dictionary's stamp with it before
+tagging, one cache read per article, and rebuilds only when they differ.
+"""
+
+import threading
+import uuid
+
+from django.core.cache import cache
+
+from .models import Alias, Entity
+from .tagging import AliasRecord, Dictionary, EntityKind, EntityRecord
+
+VERSION_KEY = "entities:kb-version"
+
+_lock = threading.Lock()
+_compiled: tuple[str, Dictionary] | None = None
+
+
+def kb_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        # add() keeps the first stamp when two processes start at once.
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def kb_changed() -> None:
+    """Tell every process that its compiled dictionary is out of date."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def get_dictionary() -> Dictionary:
+    """Return the compiled dictionary for the current knowledge base."""
+    global _compiled
+    version = kb_version()
+    compiled = _compiled
+    if compiled is not None and compiled[0] == version:
+        return compiled[1]
+    with _lock:
+        if _compiled is None or _compiled[0] != version:
+            _compiled = (version, build_dictionary())
+        return _compiled[1]
+
+
+def build_dictionary() -> Dictionary:
+    """Compile the whole knowledge base from the database."""
+    return Dictionary(entity_records(), alias_records())
+
+
+def entity_records() -> list[EntityRecord]:
+    rows = Entity.objects.values_list(
+        "id", "kind", "slug", "name", "maker_id", "affiliation_id", "parent_id"
+    )
+    return [
+        EntityRecord(
+            id=pk,
+            kind=EntityKind(kind),
+            slug=slug,
+            name=name,
+            maker_id=maker_id,
+            affiliation_id=affiliation_id,
+            parent_id=parent_id,
+        )
+        for pk, kind, slug, name, maker_id, affiliation_id, parent_id in rows.iterator()
+    ]
+
+
+def alias_records() -> list[AliasRecord]:
+    rows = Alias.objects.values_list("entity_id", "text", "language", "case_sensitive", "ambiguous")
+    return [
+        AliasRecord(
+            entity_id=entity_id,
+            text=text,
+            language=language,
+            case_sensitive=case_sensitive,
+            ambiguous=ambiguous,
+        )
+        for entity_id, text, language, case_sensitive, ambiguous in rows.iterator()
+    ]

@@ -1,0 +1,65 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from articles.language import detect_language
+from entities.knowledge_base import get_dictionary
+from entities.tagging import tag
+from entities.tagging.discovery import discover_candidates
+
+
+class Command(BaseCommand):
+    help = (
+        "Tag UTF-8 text read on stdin against the knowledge base and print one JSON object. "
+        "Writes nothing to the database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--lang", choices=["en", "fr"], help="Default: detected.")
+        parser.add_argument("--title", default="", help="The article's title, if any.")
+
+    def handle(self, *args, lang=None, title="", **options):
+        text = sys.stdin.buffer.read().decode("utf-8")
+        language = lang or detect_language(f"{title}\n{text}") or "en"
+        dictionary = get_dictionary()
+        result = tag(text, dictionary=dictionary, title=title, language=language)
+        known_spans = [(s.start, s.end) for match in result.entities for s in match.mentions]
+        candidates = discover_candidates(text=text, language=language, known_spans=known_spans)
+        output = {
+            "language": language,
+            "entities": [
+                {
+                    "kind": match.kind.value,
+                    "name": match.name,
+                    "slug": match.slug,
+                    "salience": round(match.salience, 3),
+                    "mentions": [
+                        {"start": span.start, "end": span.end, "text": span.text}
+                        for span in match.mentions
+                    ],
+                }
+                for match in result.entities
+            ],
+            "relationships": [
+                {
+                    "kind": relationship.kind.value,
+                    "companies": list(relationship.company_slugs),
+                    "topics": relationship.topics,
+                    "evidence": [
+                        {
+                            "start": evidence.start,
+                            "end": evidence.end,
+                            "text": evidence.text,
+                            **({"in_title": True} if evidence.in_title else {}),
+                        }
+                        for evidence in relationship.evidence
+                    ],
+                }
+                for relationship in result.relationships
+            ],
+            "candidates": [
+                {"text": candidate.text, "count": candidate.count} for candidate in candidates
+            ],
+        }
+        self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))

@@ -1,0 +1,315 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from articles.models import Article
+
+from .tagging import SUBJECT_THRESHOLD
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        PERSON = "person", "Person"
+        PRODUCT = "product", "Product"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, help_text="Unique among entities of the same kind.")
+    description = models.CharField(max_length=500, blank=True)
+    website_domain = models.CharField(max_length=253, blank=True, help_text="e.g. meta.com")
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=16,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata ID looks like Q380.")],
+        help_text="Fill it only when you are certain it is this entity.",
+    )
+    sector = models.CharField(max_length=32, blank=True, help_text="Companies only.")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        limit_choices_to={"kind": Kind.COMPANY},
+        help_text="Companies only: the group this company belongs to.",
+    )
+    maker = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        limit_choices_to={"kind": Kind.COMPANY},
+        help_text="Products only: the company that makes it.",
+    )
+    affiliation = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        limit_choices_to={"kind": Kind.COMPANY},
+        help_text="People only: the company they work for now.",
+    )
+    role = models.CharField(max_length=200, blank=True, help_text="People only.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "entities"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="entity_unique_slug_per_kind"),
+            models.CheckConstraint(
+                condition=Q(maker__isnull=True) | Q(kind="product"), name="entity_maker_is_product"
+            ),
+            models.CheckConstraint(
+                condition=Q(affiliation__isnull=True) | Q(kind="person"),
+                name="entity_affiliation_is_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | (Q(kind="company") & ~Q(parent=F("pk"))),
+                name="entity_parent_is_other_company",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(f"entities:{self.kind}", kwargs={"slug": self.slug})
+
+
+class Alias(models.Model):
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=2, blank=True, help_text="Blank: any language. Otherwise 'en', 'fr'…"
+    )
+    case_sensitive = models.BooleanField(
+        default=False, help_text="Match only with this exact capitalisation (short names, words)."
+    )
+    ambiguous = models.BooleanField(
+        default=False,
+        help_text="An ordinary word too: count it only when the article supports it "
+        "(a related entity or a cue word nearby).",
+    )
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "text", "language"], name="alias_unique_per_entity"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class MentionQuerySet(models.QuerySet):
+    def visible(self):
+        """Return mentions the public site shows: not rejected by an editor."""
+        return self.exclude(status=Mention.Status.REJECTED)
+
+    def subjects(self):
+        return self.visible().filter(is_subject=True)
+
+
+class Mention(models.Model):
+    class Origin(models.TextChoices):
+        AUTO = "auto", "Tagger"
+        EDITOR = "editor", "Editor"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=0)
+    offsets = models.JSONField(default=list, blank=True, help_text="[start, end] in the body.")
+    snippet = models.CharField(max_length=400, blank=True)
+    confidence = models.FloatField(default=1.0)
+    salience = models.FloatField(
+        default=0.0, help_text="0 to 1: how much the story is about this entity."
+    )
+    is_subject = models.BooleanField(
+        default=False, help_text=f"Salience of {SUBJECT_THRESHOLD} or more."
+    )
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.AUTO)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUGGESTED)
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-salience"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity"], name="mention_unique_per_article")
+        ]
+        indexes = [
+            models.Index(fields=["entity", "is_subject"], name="mention_timeline_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} in {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.is_subject = self.salience >= SUBJECT_THRESHOLD or (self.origin == self.Origin.EDITOR)
+        super().save(*args, **kwargs)
+
+    @property
+    def kept_by_editor(self) -> bool:
+        """Whether re-tagging must leave this mention as the editor left it."""
+        return self.origin == self.Origin.EDITOR or self.status != self.Status.SUGGESTED
+
+
+class Candidate(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    text = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    likely_kind = models.CharField(max_length=16, choices=Entity.Kind.choices, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    entity = models.ForeignKey(
+        Entity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["text"]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.key = candidate_key(self.text)
+        super().save(*args, **kwargs)
+
+
+class CandidateSighting(models.Model):
+    """One article in which a candidate name was found."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sightings")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+    examples = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "article"], name="sighting_unique_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} in {self.article_id}"
+
+
+def candidate_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class RelationshipQuerySet(models.QuerySet):
+    def public(self):
+        """Return relationships readers may see: confirmed, or detected with published evidence."""
+        published = Article.objects.published()
+        return self.filter(
+            Q(status=Relationship.Status.CONFIRMED)
+            | Q(status=Relationship.Status.DETECTED, evidence__article__in=published)
+        ).distinct()
+
+    def between(self, company_a, company_b):
+        first, second = sorted([company_a, company_b], key=lambda company: company.slug)
+        return self.filter(company_a=first, company_b=second)
+
+
+class Relationship(models.Model):
+    class Kind(models.TextChoices):
+        PARTNERSHIP = "partnership", "Partnership"
+        SUPPLIER_CUSTOMER = "supplier_customer", "Supplier and customer"
+        COMPETITION = "competition", "Competition"
+        INVESTMENT = "investment", "Investment"
+        ACQUISITION = "acquisition", "Acquisition"
+
+    class Status(models.TextChoices):
+        DETECTED = "detected", "Detected"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    # The two companies in canonical order: company_a's slug sorts before company_b's.
+    company_a = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    company_b = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DETECTED)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="relationships")
+    topics_edited = models.BooleanField(
+        default=False, editable=False, help_text="An editor set the topics: re-tagging keeps them."
+    )
+    first_seen = models.DateTimeField(null=True, blank=True, editable=False)
+    last_seen = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RelationshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company_a", "company_b", "kind"], name="relationship_unique_pair_kind"
+            ),
+            models.CheckConstraint(
+                condition=~Q(company_a=F("company_b")), name="relationship_two_companies"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "-last_seen"], name="relationship_list_idx")]
+
+    def __str__(self):
+        return f"{self.company_a} – {self.company_b} ({self.get_kind_display().lower()})"
+
+
+class RelationshipEvidence(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="evidence"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="relationship_evidence"
+    )
+    sentence = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    in_title = models.BooleanField(default=False)
+    cues = models.JSONField(default=list)
+    confidence = models.FloatField(default=0.0)
+
+    class Meta:
+        verbose_name_plural = "relationship evidence"
+        ordering = ["article", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "article", "in_title", "start"],
+                name="evidence_unique_sentence",
+            )
+        ]
+
+    def __str__(self):
+        return self.sentence[:80]

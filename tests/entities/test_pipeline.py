@@ -1,0 +1,203 @@
+"""The tagging task and its services, run in-process (no broker needed)."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article
+from articles.services import article_save
+from entities import knowledge_base, services, tasks
+from entities.models import Alias, Mention, Relationship
+from tests.entities.kb import make_small_kb
+from tests.factories import ArticleFactory, OutletFactory
+
+STORY_TITLE = "Zuckerberg meets LG Electronics chief to discuss an XR partnership"
+STORY_BODY = (
+    "Meta Platforms chief executive Mark Zuckerberg met William Cho, head of LG Electronics, "
+    "in Seoul to discuss a partnership on mixed-reality headsets and on-device AI.\n\n"
+    "Meta already sells headsets, while its rival Apple sells the Vision Pro.\n\n"
+    "Meta also plans to buy more H100 chips from Nvidia this year."
+)
+
+
+@pytest.fixture
+def kb(db):
+    return make_small_kb()
+
+
+@pytest.fixture
+def story(kb, django_capture_on_commit_callbacks):
+    article = Article(
+        title=STORY_TITLE,
+        body=STORY_BODY,
+        source_url="https://news.example/zuckerberg-lg",
+        outlet=OutletFactory(),
+        language="en",
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=article, by=None)
+    article.refresh_from_db()
+    return article
+
+
+def mentioned(article, **filters):
+    return set(article.mentions.filter(**filters).values_list("entity__slug", flat=True))
+
+
+def test_saving_an_article_tags_it(story):
+    assert story.tagging_status == Article.TaggingStatus.DONE
+    assert story.tagged_fingerprint == story.fingerprint
+    assert story.tagged_at is not None
+    assert mentioned(story) == {
+        "meta-platforms",
+        "mark-zuckerberg",
+        "william-cho",
+        "lg-electronics",
+        "apple",
+        "apple-vision-pro",
+        "nvidia-h100",
+        "nvidia",
+    }
+    meta = story.mentions.get(entity__slug="meta-platforms")
+    assert meta.count == 3
+    assert all(STORY_BODY[start:end] in {"Meta", "Meta Platforms"} for start, end in meta.offsets)
+    assert meta.is_subject
+    assert "Mark Zuckerberg" in meta.snippet
+
+
+def test_relationships_are_saved_with_their_evidence(story):
+    partnership = Relationship.objects.get(kind="partnership")
+    assert (partnership.company_a.slug, partnership.company_b.slug) == (
+        "lg-electronics",
+        "meta-platforms",
+    )
+    assert partnership.evidence.filter(article=story).exists()
+    assert partnership.first_seen == story.published_at
+    assert Relationship.objects.public().filter(pk=partnership.pk).exists()
+
+
+def test_unchanged_text_is_not_tagged_again(story):
+    assert services.article_tag(article_id=story.pk) is False
+
+
+def test_tagging_twice_gives_the_same_rows(story):
+    before = sorted(story.mentions.values_list("entity_id", "count", "offsets", "salience"))
+    evidence_before = story.relationship_evidence.count()
+    for _ in range(2):
+        Article.objects.filter(pk=story.pk).update(tagged_fingerprint="")
+        assert services.article_tag(article_id=story.pk) is True
+    after = sorted(story.mentions.values_list("entity_id", "count", "offsets", "salience"))
+    assert after == before
+    assert story.relationship_evidence.count() == evidence_before
+
+
+def test_editor_decisions_survive_retagging(story, kb, django_capture_on_commit_callbacks):
+    story.mentions.filter(entity__slug="apple").update(status=Mention.Status.REJECTED)
+    story.mentions.filter(entity__slug="nvidia").update(status=Mention.Status.CONFIRMED)
+    Mention.objects.create(
+        article=story,
+        entity=kb["samsung-electronics"],
+        origin=Mention.Origin.EDITOR,
+        status=Mention.Status.CONFIRMED,
+    )
+    story.body = STORY_BODY.replace("Nvidia this year", "a supplier this year").replace(
+        "H100 chips", "chips"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=story, by=None)
+    story.refresh_from_db()
+    assert story.tagging_status == Article.TaggingStatus.DONE
+    assert mentioned(story, status=Mention.Status.REJECTED) == {"apple"}
+    assert mentioned(story, status=Mention.Status.CONFIRMED) == {"nvidia", "samsung-electronics"}
+    assert "nvidia-h100" not in mentioned(story)
+
+
+def test_editor_relationship_decisions_survive_retagging(story):
+    partnership = Relationship.objects.get(kind="partnership")
+    partnership.status = Relationship.Status.REJECTED
+    partnership.save()
+    partnership.topics.clear()
+    Relationship.objects.filter(pk=partnership.pk).update(topics_edited=True)
+    Article.objects.filter(pk=story.pk).update(tagged_fingerprint="")
+    services.article_tag(article_id=story.pk)
+    partnership.refresh_from_db()
+    assert partnership.status == Relationship.Status.REJECTED
+    assert not partnership.topics.exists()
+    assert not Relationship.objects.public().filter(pk=partnership.pk).exists()
+
+
+def test_relationship_without_published_evidence_is_not_public(
+    kb, django_capture_on_commit_callbacks
+):
+    draft = ArticleFactory.build(
+        title=STORY_TITLE, body=STORY_BODY, outlet=OutletFactory(), status=Article.Status.DRAFT
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=draft, by=None)
+    assert Relationship.objects.filter(kind="partnership").exists()
+    assert not Relationship.objects.public().exists()
+
+
+def test_a_failure_is_recorded_on_the_article(story, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("dictionary exploded")
+
+    monkeypatch.setattr(services, "tag", broken)
+    Article.objects.filter(pk=story.pk).update(tagged_fingerprint="")
+    tasks.tag_article.apply(args=[story.pk])
+    story.refresh_from_db()
+    assert story.tagging_status == Article.TaggingStatus.FAILED
+    assert "dictionary exploded" in story.tagging_error
+
+
+def test_deleted_article_is_skipped(db):
+    assert services.article_tag(article_id=123456) is False
+
+
+def test_save_succeeds_when_the_broker_is_down_and_the_sweep_tags_later(
+    kb, settings, django_capture_on_commit_callbacks
+):
+    from newsdesk.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        article = ArticleFactory.build(title=STORY_TITLE, body=STORY_BODY, outlet=OutletFactory())
+        with django_capture_on_commit_callbacks(execute=True):
+            article_save(article=article, by=None)
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = settings.CELERY_BROKER_URL or None
+    article.refresh_from_db()
+    assert article.tagging_status == Article.TaggingStatus.PENDING
+    settings.NEWSDESK_TAGGING_STALE_SECONDS = 0
+    assert tasks.sweep_stale_tagging() == 1
+    article.refresh_from_db()
+    assert article.tagging_status == Article.TaggingStatus.DONE
+    assert mentioned(article) >= {"meta-platforms", "lg-electronics"}
+
+
+def test_dictionary_is_rebuilt_only_when_the_knowledge_base_changes(kb):
+    first = knowledge_base.get_dictionary()
+    assert knowledge_base.get_dictionary() is first
+    Alias.objects.create(entity=kb["nvidia"], text="NVDA", case_sensitive=True)
+    second = knowledge_base.get_dictionary()
+    assert second is not first
+    assert knowledge_base.get_dictionary() is second
+
+
+def test_retag_command_requests_tagging_for_an_entity(story, django_capture_on_commit_callbacks):
+    Article.objects.filter(pk=story.pk).update(tagging_status=Article.TaggingStatus.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retag", "--entity", "nvidia")
+    story.refresh_from_db()
+    assert story.tagging_status == Article.TaggingStatus.DONE
+
+
+def test_retag_command_refuses_a_bad_date(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="date"):
+        call_command("retag", "--since", "yesterday-ish")
