@@ -158,6 +158,11 @@ class Article(models.Model):
         return reverse("admin:articles_article_change", args=[self.pk])
 
     @property
+    def public_since(self):
+        """Return the publication time when the status is published (embargo or not), else None."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
+
+    @property
     def needs_tagging(self) -> bool:
         return self.fingerprint != self.tagged_fingerprint
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article
-from .signals import tagging_requested
+from .signals import publication_changed, tagging_requested
 
 Status = Article.Status
 
@@ -36,16 +36,24 @@ def article_save(*, article: Article, by) -> Article:
     if adding:
         article.created_by = by
     article.save()
+    publication_changed.send(sender=Article, article=article)
     if article.fingerprint != previous_fingerprint:
         article_request_tagging(article=article)
     return article
 
 
 def article_request_tagging(*, article: Article) -> None:
-    """Mark the article pending and enqueue its tagging once the transaction commits."""
+    """Mark the article pending and enqueue its tagging once the transaction commits.
+
+    The tagged fingerprint is cleared so that the task re-tags even unchanged text: the
+    knowledge base may have changed, or an editor asked.
+    """
     now = timezone.now()
     Article.objects.filter(pk=article.pk).update(
-        tagging_status=Article.TaggingStatus.PENDING, tagging_requested_at=now, tagging_error=""
+        tagging_status=Article.TaggingStatus.PENDING,
+        tagging_requested_at=now,
+        tagging_error="",
+        tagged_fingerprint="",
     )
     article.tagging_status = Article.TaggingStatus.PENDING
     article.tagging_requested_at = now
@@ -68,4 +76,5 @@ def article_transition(*, article: Article, step: str, by) -> Article:
         article.published_at = timezone.now()
     article.updated_by = by
     article.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    publication_changed.send(sender=Article, article=article)
     return article

@@ -2,16 +2,27 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article
-from articles.signals import tagging_requested
+from articles.signals import publication_changed, tagging_requested
 
 from .knowledge_base import kb_changed
-from .models import Alias, Entity
+from .models import Alias, Entity, Mention, RelationshipEvidence
+from .services import relationships_refresh_seen
 from .tasks import enqueue, tag_article
 
 
 @receiver(tagging_requested, sender=Article)
 def enqueue_tagging(sender, article_id, **kwargs):
     enqueue(tag_article, article_id)
+
+
+@receiver(publication_changed, sender=Article)
+def follow_publication(sender, article, **kwargs):
+    Mention.objects.filter(article=article).update(article_published_at=article.public_since)
+    relationships_refresh_seen(
+        RelationshipEvidence.objects.filter(article=article).values_list(
+            "relationship_id", flat=True
+        )
+    )
 
 
 @receiver([post_save, post_delete], sender=Entity)

@@ -188,9 +188,19 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
         mention.confidence = round(match.confidence, 3)
         mention.salience = round(match.salience, 3)
         mention.is_subject = mention.salience >= SUBJECT_THRESHOLD
+        mention.article_published_at = article.public_since
     Mention.objects.bulk_create(to_create)
     Mention.objects.bulk_update(
-        to_update, ["count", "offsets", "snippet", "confidence", "salience", "is_subject"]
+        to_update,
+        [
+            "count",
+            "offsets",
+            "snippet",
+            "confidence",
+            "salience",
+            "is_subject",
+            "article_published_at",
+        ],
     )
     # Suggestions the tagger no longer makes go; editors' decisions stay.
     Mention.objects.filter(

@@ -15,18 +15,6 @@ def require_service(what: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # Discovery loads a language model: only the tests about it turn it on.
-    settings.NEWSDESK_DISCOVERY_ENABLED = False
-    # The test client speaks plain HTTP, and no collectstatic manifest exists.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", groups=["Editor"])

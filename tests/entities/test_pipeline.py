@@ -201,3 +201,28 @@ def test_retag_command_refuses_a_bad_date(db):
 
     with pytest.raises(CommandError, match="date"):
         call_command("retag", "--since", "yesterday-ish")
+
+
+def test_publishing_and_unpublishing_follow_through_to_mentions_and_relationships(
+    kb, chief_editor, django_capture_on_commit_callbacks
+):
+    from articles.services import article_transition
+
+    draft = ArticleFactory.build(title=STORY_TITLE, body=STORY_BODY, outlet=OutletFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=draft, by=None)
+    assert not draft.mentions.exclude(article_published_at=None).exists()
+    partnership = Relationship.objects.get(kind="partnership")
+    assert partnership.last_seen is None
+
+    article_transition(article=draft, step="publish", by=chief_editor)
+    assert set(draft.mentions.values_list("article_published_at", flat=True)) == {
+        draft.published_at
+    }
+    partnership.refresh_from_db()
+    assert partnership.last_seen == draft.published_at
+    assert Relationship.objects.public().filter(pk=partnership.pk).exists()
+
+    article_transition(article=draft, step="return_to_draft", by=chief_editor)
+    assert set(draft.mentions.values_list("article_published_at", flat=True)) == {None}
+    assert not Relationship.objects.public().exists()

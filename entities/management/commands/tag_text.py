@@ -1,7 +1,7 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from articles.language import detect_language
 from entities.knowledge_base import get_dictionary
@@ -14,13 +14,19 @@ class Command(BaseCommand):
         "Tag UTF-8 text read on stdin against the knowledge base and print one JSON object. "
         "Writes nothing to the database."
     )
+    # Tests hand the text over with call_command(..., stdin=...).
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument("--lang", choices=["en", "fr"], help="Default: detected.")
         parser.add_argument("--title", default="", help="The article's title, if any.")
 
     def handle(self, *args, lang=None, title="", **options):
-        text = sys.stdin.buffer.read().decode("utf-8")
+        stdin = options.get("stdin") or sys.stdin.buffer
+        try:
+            text = stdin.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CommandError(f"The input is not UTF-8 text: {error}.") from error
         language = lang or detect_language(f"{title}\n{text}") or "en"
         dictionary = get_dictionary()
         result = tag(text, dictionary=dictionary, title=title, language=language)

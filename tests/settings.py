@@ -1,0 +1,21 @@
+"""Test settings: production settings with what a test client and live server need."""
+
+from newsdesk.settings import *  # noqa: F403
+from newsdesk.settings import STORAGES
+
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# No collectstatic manifest exists in a test run.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Discovery loads a language model: only the tests about it turn it on.
+NEWSDESK_DISCOVERY_ENABLED = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Threads (the live server, an in-process worker) must not keep connections to the test
+# database open, or it cannot be dropped at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
