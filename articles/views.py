@@ -1,24 +1,119 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView, TemplateView
 
+from entities.selectors import related_stories, story_relationships, with_entity_chips
+
+from .filters import StoryFilter, apply_filters
 from .models import Article
+from .rendering import linked_paragraphs
+from .search import search_stories
 
 
-class PublishedArticleMixin:
+class PublishedStoriesMixin:
+    """Start every list from the published stories and paginate it."""
+
     paginate_by = 20
 
-    def get_queryset(self):
-        return Article.objects.published().select_related("outlet")
+    def published_stories(self):
+        return Article.objects.published()
 
 
-class HomeView(PublishedArticleMixin, ListView):
+class FilteredStoriesMixin(PublishedStoriesMixin):
+    """A story list with the shared filters; an invalid value shows the unfiltered list."""
+
+    # Query parameters that are not filters and survive "Clear filters".
+    kept_parameters = ()
+
+    def filtered(self, stories):
+        self.filterset = StoryFilter(self.request.GET or None, queryset=stories)
+        return apply_filters(self.filterset)
+
+    def get_context_data(self, **kwargs):
+        keep = [
+            (name, self.request.GET[name])
+            for name in self.kept_parameters
+            if self.request.GET.get(name)
+        ]
+        return super().get_context_data(
+            filterset=self.filterset,
+            keep=keep,
+            clear_url=f"{self.request.path}?{urlencode(keep)}" if keep else self.request.path,
+            **kwargs,
+        )
+
+
+class HomeView(PublishedStoriesMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "stories"
 
+    def get_queryset(self):
+        return with_entity_chips(self.published_stories())
 
-class StoryView(PublishedArticleMixin, DetailView):
+
+class StoryView(PublishedStoriesMixin, TemplateView):
     template_name = "articles/story.html"
-    context_object_name = "story"
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"])
+    def get_context_data(self, **kwargs):
+        story = get_object_or_404(
+            self.published_stories().select_related("outlet"), slug=self.kwargs["slug"]
+        )
+        mentions = list(story.mentions.visible().select_related("entity"))
+        links = [
+            (start, end, mention.entity.get_absolute_url())
+            for mention in mentions
+            for start, end in mention.offsets
+        ]
+        return super().get_context_data(
+            story=story,
+            paragraphs=linked_paragraphs(story.body, links),
+            mentions=mentions,
+            relationships=story_relationships(story),
+            related=related_stories(story),
+            json_ld=news_article_json_ld(self.request, story, mentions),
+            **kwargs,
+        )
+
+
+class SearchView(FilteredStoriesMixin, ListView):
+    template_name = "articles/search.html"
+    context_object_name = "stories"
+    kept_parameters = ("q",)
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        stories = self.filtered(self.published_stories())
+        if not self.query:
+            return stories.none()
+        return with_entity_chips(search_stories(stories, self.query))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+def news_article_json_ld(request, story, mentions) -> dict:
+    """Return schema.org NewsArticle data naming the story's entities."""
+
+    def thing(entity):
+        return {
+            "@type": {"company": "Organization", "person": "Person"}.get(entity.kind, "Product"),
+            "name": entity.name,
+            "url": request.build_absolute_uri(entity.get_absolute_url()),
+        }
+
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": story.title,
+        "description": story.standfirst,
+        "datePublished": story.published_at.isoformat(),
+        "dateModified": story.updated_at.isoformat(),
+        "inLanguage": story.language,
+        "url": request.build_absolute_uri(story.get_absolute_url()),
+        "isBasedOn": story.source_url,
+        "publisher": {"@type": "Organization", "name": story.outlet.name},
+        "author": {"@type": "Person", "name": story.byline} if story.byline else None,
+        "about": [thing(m.entity) for m in mentions if m.is_subject],
+        "mentions": [thing(m.entity) for m in mentions if not m.is_subject],
+    }

@@ -1,7 +1,8 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -113,10 +114,15 @@ class Alias(models.Model):
 class MentionQuerySet(models.QuerySet):
     def visible(self):
         """Return mentions the public site shows: not rejected by an editor."""
-        return self.exclude(status=Mention.Status.REJECTED)
+        return self.filter(status__in=[Mention.Status.SUGGESTED, Mention.Status.CONFIRMED])
 
-    def subjects(self):
-        return self.visible().filter(is_subject=True)
+    def published(self):
+        """Return visible mentions in stories Article.objects.published() lets readers see.
+
+        It reads the copy of the publication time kept on each mention (set only while the
+        article is published), so that it can walk the timeline indexes.
+        """
+        return self.visible().filter(article_published_at__lte=timezone.now())
 
 
 class Mention(models.Model):
@@ -238,15 +244,23 @@ class Topic(models.Model):
 class RelationshipQuerySet(models.QuerySet):
     def public(self):
         """Return relationships readers may see: confirmed, or detected with published evidence."""
-        published = Article.objects.published()
+        published_evidence = RelationshipEvidence.objects.filter(
+            relationship=OuterRef("pk"), article__in=Article.objects.published()
+        )
         return self.filter(
             Q(status=Relationship.Status.CONFIRMED)
-            | Q(status=Relationship.Status.DETECTED, evidence__article__in=published)
-        ).distinct()
+            | Q(Exists(published_evidence), status=Relationship.Status.DETECTED)
+        )
+
+    def involving(self, company):
+        return self.filter(Q(company_a=company) | Q(company_b=company))
 
     def between(self, company_a, company_b):
         first, second = sorted([company_a, company_b], key=lambda company: company.slug)
         return self.filter(company_a=first, company_b=second)
+
+    def newest_first(self):
+        return self.order_by(F("last_seen").desc(nulls_last=True), "-pk")
 
 
 class Relationship(models.Model):
@@ -288,10 +302,19 @@ class Relationship(models.Model):
                 condition=~Q(company_a=F("company_b")), name="relationship_two_companies"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "-last_seen"], name="relationship_list_idx")]
+        indexes = [
+            models.Index(
+                F("last_seen").desc(nulls_last=True), "kind", name="relationship_newest_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.company_a} – {self.company_b} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "entities:pair", kwargs={"slug_a": self.company_a.slug, "slug_b": self.company_b.slug}
+        )
 
 
 class RelationshipEvidence(models.Model):

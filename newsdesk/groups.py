@@ -10,9 +10,10 @@ def grant_group_permissions(apps, app_label: str, codenames_by_group: dict[str, 
     """Create the groups if needed and give them these permissions of one app."""
     # Permissions are normally made after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in codenames_by_group.items():

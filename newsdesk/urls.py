@@ -1,10 +1,35 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from articles.sitemaps import StorySitemap
+from entities.sitemaps import EntitySitemap, PairSitemap
 
 admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk admin"
 
+sitemaps = {"stories": StorySitemap, "entities": EntitySitemap, "pairs": PairSitemap}
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path("", include("entities.urls")),
     path("", include("articles.urls")),
 ]

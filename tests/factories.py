@@ -1,10 +1,14 @@
+import importlib
+
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Outlet
 from entities.models import Alias, Entity
+from newsdesk.groups import grant_group_permissions
 
 
 class OutletFactory(factory.django.DjangoModelFactory):
@@ -50,6 +54,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def groups(self, create, names, **kwargs):
         if create and names:
+            ensure_editorial_groups()
             self.groups.add(*Group.objects.filter(name__in=names))
         self.save()
 
@@ -67,3 +72,12 @@ class EntityFactory(factory.django.DjangoModelFactory):
         if create:
             for text in texts if texts is not None else [self.name]:
                 Alias.objects.create(entity=self, text=text)
+
+
+def ensure_editorial_groups():
+    """Recreate the groups the data migrations made, after a transactional test flushed them."""
+    if Group.objects.filter(name__in=["Editor", "Chief editor"]).count() == 2:
+        return
+    for app_label in ["articles", "entities"]:
+        migration = importlib.import_module(f"{app_label}.migrations.0002_editorial_groups")
+        grant_group_permissions(apps, app_label, migration.PERMISSIONS)

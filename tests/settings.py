@@ -19,3 +19,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Threads (the live server, an in-process worker) must not keep connections to the test
 # database open, or it cannot be dropped at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tasks run in-process unless a test starts a real worker (tests/services.py).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,6 +1,5 @@
 """Drive the admin in Debian's chromium, as an Editor would."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -15,11 +14,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screensh
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     if not shutil.which(CHROMIUM):
         require_service("Debian chromium")
     # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

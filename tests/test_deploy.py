@@ -10,7 +10,7 @@ def run_manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "newsdesk.settings", **env},
         capture_output=True,
         text=True,
         check=False,

@@ -157,19 +157,18 @@ def test_deleted_article_is_skipped(db):
 
 
 def test_save_succeeds_when_the_broker_is_down_and_the_sweep_tags_later(
-    kb, settings, django_capture_on_commit_callbacks
+    kb, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from newsdesk.celery import app
+    from kombu.exceptions import OperationalError
 
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(tasks.tag_article, "apply_async", broker_down)
         article = ArticleFactory.build(title=STORY_TITLE, body=STORY_BODY, outlet=OutletFactory())
         with django_capture_on_commit_callbacks(execute=True):
             article_save(article=article, by=None)
-    finally:
-        app.conf.task_always_eager = True
-        app.conf.broker_url = settings.CELERY_BROKER_URL or None
     article.refresh_from_db()
     assert article.tagging_status == Article.TaggingStatus.PENDING
     settings.NEWSDESK_TAGGING_STALE_SECONDS = 0

@@ -2,10 +2,11 @@
 
 import pytest
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from articles.models import Article
 from articles.services import article_save
-from entities.tasks import sweep_stale_tagging
+from entities.tasks import sweep_stale_tagging, tag_article
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory
 from tests.services import real_worker, wait_until
@@ -13,6 +14,10 @@ from tests.services import real_worker, wait_until
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 BODY = "Meta Platforms and LG Electronics signed a partnership on XR headsets."
+
+
+def broker_down(*args, **kwargs):
+    raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
 
 def tagging_status(article):
@@ -35,24 +40,17 @@ def test_worker_tags_an_article_saved_in_a_transaction():
     assert article.relationship_evidence.count() == 1
 
 
-def test_article_saved_while_the_broker_is_down_is_tagged_by_the_sweep(settings):
-    from newsdesk.celery import app
-
+def test_article_saved_while_the_broker_is_down_is_tagged_by_the_sweep(settings, monkeypatch):
     make_small_kb()
     settings.NEWSDESK_TAGGING_STALE_SECONDS = 0
     with real_worker():
-        real_broker = app.conf.broker_url
-        app.conf.broker_url = "redis://127.0.0.1:1/0"
-        app.pool.force_close_all()
-        try:
+        with monkeypatch.context() as outage:
+            outage.setattr(tag_article, "apply_async", broker_down)
             with transaction.atomic():
                 article = article_save(
                     article=ArticleFactory.build(title="XR", body=BODY, outlet=OutletFactory()),
                     by=None,
                 )
-        finally:
-            app.conf.broker_url = real_broker
-            app.pool.force_close_all()
         assert tagging_status(article) == Article.TaggingStatus.PENDING
         sweep_stale_tagging.delay()
         assert wait_until(lambda: tagging_status(article) == Article.TaggingStatus.DONE)

@@ -1,0 +1,50 @@
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The same escapes as django.utils.html.json_script: nothing in the data can close the tag.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """Render data as a schema.org JSON-LD script element."""
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+CHART_HEIGHT = 120
+BAR_WIDTH = 18
+BAR_GAP = 4
+
+
+@register.inclusion_tag("includes/chart.html")
+def stories_chart(months, label):
+    """Draw a stories-per-month bar chart as inline SVG, sized on the server."""
+    peak = max((month["stories"] for month in months), default=0) or 1
+    bars = []
+    for index, month in enumerate(months):
+        height = round(month["stories"] / peak * CHART_HEIGHT)
+        bars.append(
+            {
+                "x": index * (BAR_WIDTH + BAR_GAP),
+                "y": CHART_HEIGHT - height,
+                "height": height,
+                "month": month["month"],
+                "stories": month["stories"],
+                "labelled": month["month"].month in {1, 7},
+            }
+        )
+    return {
+        "bars": bars,
+        "label": label,
+        "peak": peak if any(month["stories"] for month in months) else 0,
+        "width": len(months) * (BAR_WIDTH + BAR_GAP),
+        "height": CHART_HEIGHT,
+        "bar_width": BAR_WIDTH,
+        "total": sum(month["stories"] for month in months),
+    }

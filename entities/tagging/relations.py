@@ -1,0 +1,626 @@
+"""Find relationships between companies named together in news sentences.
+
+A sentence (the title counts as one) relates the distinct companies it refers to: a company
+named outright, a person standing for the company they work for, a product standing for
+its maker, or an opening pronoun ("They", "La société") standing for the previous
+sentence's main company. Cue words from `lexicons` decide the kind of relationship; a
+negation or denial anywhere in the sentence cancels it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from itertools import combinations
+from typing import NamedTuple, Protocol
+
+from entities.tagging import lexicons
+from entities.tagging.sentences import split_sentences
+from entities.tagging.types import (
+    EntityKind,
+    EntityMatch,
+    EntityRecord,
+    Evidence,
+    RelationshipKind,
+    RelationshipMatch,
+)
+
+
+class EntityLookup(Protocol):
+    """Anything that can look up knowledge-base entities by id."""
+
+    @property
+    def entities(self) -> Mapping[int, EntityRecord]: ...
+
+
+class Via(IntEnum):
+    """How a sentence refers to a company, most direct first."""
+
+    NAME = 0
+    PERSON = 1
+    PRODUCT = 2
+    ANAPHORA = 3
+
+
+# Evidence confidence = cue weight + one share per company, by how directly it is named;
+# at most 1.0, when a strong cue relates two companies named outright.
+_CUE_WEIGHT = {True: 0.6, False: 0.4}  # keyed by "the cue is strong"
+_REFERENCE_WEIGHT = {Via.NAME: 0.2, Via.PERSON: 0.1, Via.PRODUCT: 0.1, Via.ANAPHORA: 0.05}
+_CONFIDENCE = {
+    (strong, first, second): round(cue + _REFERENCE_WEIGHT[first] + _REFERENCE_WEIGHT[second], 2)
+    for strong, cue in _CUE_WEIGHT.items()
+    for first in Via
+    for second in Via
+}
+# A company this many words or fewer after "buy" is what is bought ("agreed to buy Arm").
+_MAX_WORDS_BEFORE_BOUGHT_COMPANY = 6
+# Ownership chains are short; the cap only guards against a cycle in the data.
+_MAX_PARENT_DEPTH = 16
+_EXCLUDED_LIST = "excluded"
+_BUY_LIST = "buy"
+_ACQUIRE_LIST = "acquire"
+_NEGATION_LIST = "negation"
+_TOPIC_LISTS = frozenset(lexicons.TOPICS)
+
+
+# What "…" in a lexicon entry stands for: up to three words within the clause.
+_WORD_GAP = r"(?:[^\s.;:!?]+\s+){0,3}?"
+# Characters that can sit right before a word; phrase matching sees them as spaces, so
+# every phrase pattern can start with a literal space (see `_PhraseMatcher`).
+_WORD_SEPARATORS = "'’ʼ‘([«“\"/—\n\u00a0\u202f"
+
+
+def _phrase_atoms(entry: str, *, apostrophe: str = " ") -> list[str]:
+    """Translate a lexicon entry (syntax in `lexicons`) into one regex piece per character."""
+    atoms: list[str] = []
+    words = entry.split(" ")
+    for index, word in enumerate(words):
+        previous = words[index - 1] if index else ""
+        # An elided word ("n'") runs straight into the next one.
+        if previous and previous != "…" and not previous.endswith("'"):
+            atoms.append(r"\s+")
+        if word == "…":
+            atoms.append(_WORD_GAP)
+            continue
+        for character in word.removesuffix("*"):
+            if character == "-":
+                atoms.append(r"[-\s]?")
+            elif character == "'":
+                atoms.append(apostrophe)
+            else:
+                atoms.append(re.escape(character))
+        if word.endswith("*"):
+            atoms.append(r"\w*")
+    return atoms
+
+
+def _whole_word_end(entry: str) -> bool:
+    """Tell whether an entry must end at a word boundary (it ends with a letter or digit)."""
+    return entry[-1].isalnum() or entry.endswith("*")
+
+
+@dataclass(slots=True)
+class _TrieNode:
+    """One node of a phrase trie: regex pieces leading on, and the phrase that ends here."""
+
+    children: dict[str, _TrieNode] = field(default_factory=dict)
+    # The name of the empty group that marks a phrase ending here.
+    marker: str | None = None
+    whole_word: bool = False
+
+    def render(self) -> str:
+        """Render the trie as nested alternations, longer phrases tried first."""
+        branches = [atom + child.render() for atom, child in self.children.items()]
+        if self.marker is not None:
+            branches.append((r"(?!\w)" if self.whole_word else "") + f"(?P<{self.marker}>)")
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+class _Sentence:
+    """One sentence (or the title) prepared for phrase matching.
+
+    Phrases are matched in `folded` (lower case) or `cased`: the sentence with word
+    separators turned into spaces and one space in front, so index i + 1 there is index i
+    of the sentence. A phrase match starts at the space before the phrase.
+    """
+
+    __slots__ = ("cased", "end", "folded", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+        self.text = text[start:end]
+        cased = self.text
+        for separator in _WORD_SEPARATORS:
+            cased = cased.replace(separator, " ")
+        folded = cased.lower()
+        if len(folded) != len(cased):  # "İ" lower-cases to two characters
+            folded = "".join(
+                character.lower() if len(character.lower()) == 1 else character
+                for character in cased
+            )
+        self.cased = " " + cased
+        self.folded = " " + folded
+
+    def span(self, match: re.Match[str]) -> tuple[int, int]:
+        """Return the text offsets of a phrase match, without its leading space."""
+        return self.start + match.start(), self.start + match.end() - 1
+
+    def position(self, offset: int) -> int:
+        """Return where to search the prepared text for phrases starting at a text offset."""
+        return offset - self.start
+
+    def end_position(self, offset: int) -> int:
+        """Return where to stop searching the prepared text for phrases ending by an offset."""
+        return offset - self.start + 1
+
+
+def _lead(whole_word_start: bool) -> str:
+    """Return what a phrase pattern starts with: the space before a word, or any character."""
+    return " " if whole_word_start else "."
+
+
+class _PhraseMatcher:
+    """Many lexicon phrases in one regex that tells which list each match comes from.
+
+    The phrases share a character trie behind a literal space, so the regex engine jumps
+    from space to space at C speed and tries each word start once, one character test per
+    branch. An empty group closes each phrase, and its name gives the list. Entries
+    written with capitals are in the trie in lower case too, and a hit on one is checked
+    against the sentence's original case.
+    """
+
+    def __init__(self, lists: Mapping[str, Iterable[str]], *, prefix: str = "") -> None:
+        # Keyed by "starts with a letter or digit".
+        tries: dict[bool, _TrieNode] = {}
+        # Per trie leaf, the lists whose entries end there, with their case check if any.
+        self._lists_of_marker: dict[str, list[tuple[str, re.Pattern[str] | None]]] = {}
+        for list_name, entries in lists.items():
+            for entry in entries:
+                whole_word_start = entry[0].isalnum()
+                node = tries.setdefault(whole_word_start, _TrieNode())
+                for atom in _phrase_atoms(entry.lower()):
+                    node = node.children.setdefault(atom, _TrieNode())
+                if node.marker is None:
+                    node.marker = f"phrase{len(self._lists_of_marker)}"
+                    node.whole_word = _whole_word_end(entry)
+                    self._lists_of_marker[node.marker] = []
+                case_check = None
+                if entry != entry.lower():
+                    case_check = re.compile(
+                        prefix + _lead(whole_word_start) + "".join(_phrase_atoms(entry))
+                    )
+                self._lists_of_marker[node.marker].append((list_name, case_check))
+        self._pattern = re.compile(
+            prefix
+            + "|".join(
+                _lead(whole_word_start) + trie.render() for whole_word_start, trie in tries.items()
+            )
+        )
+
+    def _list_of(self, match: re.Match[str], sentence: _Sentence) -> str | None:
+        """Return the list a trie match belongs to, or None when its case is wrong."""
+        for list_name, case_check in self._lists_of_marker[match.lastgroup or ""]:
+            if case_check is None or case_check.fullmatch(
+                sentence.cased, match.start(), match.end()
+            ):
+                return list_name
+        return None
+
+    def finditer(
+        self, sentence: _Sentence, start: int = 0, end: int | None = None
+    ) -> list[tuple[str, re.Match[str]]]:
+        """Return (list name, match) for each phrase in the prepared sentence, in order."""
+        found = []
+        for match in self._pattern.finditer(
+            sentence.folded, start, len(sentence.folded) if end is None else end
+        ):
+            list_name = self._list_of(match, sentence)
+            if list_name is not None:
+                found.append((list_name, match))
+        return found
+
+    def search(self, sentence: _Sentence, start: int, end: int) -> re.Match[str] | None:
+        """Return the first phrase in part of the prepared sentence, or None."""
+        return next((match for _, match in self.finditer(sentence, start, end)), None)
+
+    def match(self, sentence: _Sentence, position: int) -> re.Match[str] | None:
+        """Return the phrase at a position of the prepared sentence, or None."""
+        match = self._pattern.match(sentence.folded, position)
+        if match is None or self._list_of(match, sentence) is None:
+            return None
+        return match
+
+
+def _cue_list(kind: RelationshipKind, strong: bool) -> str:
+    """Name the phrase list that holds one kind's strong or weak cues."""
+    return f"{kind.value}_{'strong' if strong else 'weak'}"
+
+
+_CUE_LISTS = {
+    _cue_list(kind, strong): (kind, strong) for kind in RelationshipKind for strong in (True, False)
+}
+
+
+class _LanguageRules:
+    """The lexicons of one language (or all of them), compiled."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        def entries(table: Mapping[str, tuple[str, ...]]) -> list[str]:
+            return [entry for code in languages for entry in table.get(code, ())]
+
+        # Earlier lists win a phrase they share with later ones: exclusions first, then
+        # buying words, then strong cues before weak ones, then negations and topics.
+        cue_lists = {
+            _EXCLUDED_LIST: entries(lexicons.CUE_EXCLUSIONS),
+            _BUY_LIST: entries(lexicons.BUY_WORDS),
+            _ACQUIRE_LIST: entries(lexicons.ACQUIRE_WORDS),
+        }
+        for strong in (True, False):
+            for kind in RelationshipKind:
+                cue_lists[_cue_list(kind, strong)] = [
+                    entry
+                    for code in languages
+                    if kind in lexicons.RELATIONSHIP_CUES[code]
+                    for entry in (
+                        lexicons.RELATIONSHIP_CUES[code][kind].strong
+                        if strong
+                        else lexicons.RELATIONSHIP_CUES[code][kind].weak
+                    )
+                ]
+        # One scan per sentence finds cues, negations and topics together.
+        self.phrases = _PhraseMatcher(
+            {
+                **cue_lists,
+                _NEGATION_LIST: entries(lexicons.NEGATION_CUES),
+                **{
+                    topic: [entry for code in ("", *languages) for entry in by_code.get(code, ())]
+                    for topic, by_code in lexicons.TOPICS.items()
+                },
+            }
+        )
+        self.supplier_marker = _PhraseMatcher({"marker": entries(lexicons.SUPPLIER_MARKERS)})
+        goods = {"goods": entries(lexicons.GOODS_WORDS)}
+        self.goods = _PhraseMatcher(goods)
+        # "Nvidia chips", "Nvidia's GPUs": goods right after a company's name.
+        self.goods_after_name = _PhraseMatcher(goods, prefix="(?: s)?")
+        # "chip designer Arm" names a company, not chips.
+        self.company_role = _PhraseMatcher({"role": entries(lexicons.COMPANY_ROLE_WORDS)})
+        self.stake = _PhraseMatcher({"stake": entries(lexicons.STAKE_WORDS)})
+        # Checked on the raw text at each sentence start, so it reads apostrophes itself.
+        openers = sorted(entries(lexicons.ANAPHORA_OPENERS), key=len, reverse=True)
+        self.anaphora = re.compile(
+            r"[\W_]*(?:"
+            + "|".join("".join(_phrase_atoms(entry, apostrophe="['’ʼ]")) for entry in openers)
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
+
+    def names_goods(self, sentence: _Sentence, start: int, end: int) -> bool:
+        """Tell whether a stretch of the prepared sentence names goods, not a company."""
+        return any(
+            self.company_role.match(sentence, goods.end()) is None
+            for _, goods in self.goods.finditer(sentence, start, end)
+        )
+
+
+_RULES = {code: _LanguageRules((code,)) for code in lexicons.LANGUAGES}
+# Unknown or mixed language: every language's words.
+_ANY_LANGUAGE_RULES = _LanguageRules(lexicons.LANGUAGES)
+
+
+# One place a sentence refers to a company: (start, end, company id, how). A plain tuple,
+# because an article has dozens and a NamedTuple costs three times as much to build.
+_Reference = tuple[int, int, int, Via]
+
+
+class _Cues(NamedTuple):
+    """The cue words of one relationship kind found in a sentence."""
+
+    words: list[str]
+    strong: bool
+
+
+@dataclass(slots=True)
+class _Relationship:
+    """A relationship being assembled from its evidence sentences."""
+
+    company_ids: tuple[int, int]
+    company_slugs: tuple[str, str]
+    topics: set[str]
+    evidence: list[Evidence]
+
+
+class _Companies:
+    """Resolve matched entities to the companies they stand for, and tell owners apart."""
+
+    def __init__(self, entities: Mapping[int, EntityRecord], matches: list[EntityMatch]) -> None:
+        self._entities = entities
+        self._ancestors: dict[int, frozenset[int]] = {}
+        self.slugs: dict[int, str] = {}
+        self.company_of: dict[int, tuple[int, Via]] = {}
+        for match in matches:
+            resolved = self._resolve(match)
+            if resolved is not None:
+                self.company_of[match.entity_id] = resolved
+
+    def _resolve(self, match: EntityMatch) -> tuple[int, Via] | None:
+        """Return the company a matched entity stands for, and how, or None."""
+        if match.kind == EntityKind.COMPANY:
+            record = self._entities.get(match.entity_id)
+            self.slugs[match.entity_id] = record.slug if record else match.slug
+            return match.entity_id, Via.NAME
+        record = self._entities.get(match.entity_id)
+        if record is None:
+            return None
+        if match.kind == EntityKind.PERSON:
+            company_id, via = record.affiliation_id, Via.PERSON
+        else:
+            company_id, via = record.maker_id, Via.PRODUCT
+        company = self._entities.get(company_id) if company_id is not None else None
+        if company is None or company.kind != EntityKind.COMPANY:
+            return None
+        self.slugs[company.id] = company.slug
+        return company.id, via
+
+    def ancestors_of(self, company_id: int) -> frozenset[int]:
+        """Return the ids of the company's parent, grandparent and so on."""
+        cached = self._ancestors.get(company_id)
+        if cached is not None:
+            return cached
+        ancestors: set[int] = set()
+        record = self._entities.get(company_id)
+        while record is not None and record.parent_id is not None:
+            if record.parent_id in ancestors or len(ancestors) >= _MAX_PARENT_DEPTH:
+                break
+            ancestors.add(record.parent_id)
+            record = self._entities.get(record.parent_id)
+        self._ancestors[company_id] = frozenset(ancestors)
+        return self._ancestors[company_id]
+
+
+def detect_relationships(
+    *,
+    text: str,
+    title: str,
+    language: str,
+    matches: list[EntityMatch],
+    dictionary: EntityLookup,
+) -> list[RelationshipMatch]:
+    """Return the relationships between companies that the article's sentences state."""
+    companies = _Companies(dictionary.entities, matches)
+    # Relating needs two companies; most articles stop here.
+    if len({company_id for company_id, _ in companies.company_of.values()}) < 2:
+        return []
+    rules = _RULES.get(language[:2].lower(), _ANY_LANGUAGE_RULES)
+    relationships: dict[tuple[RelationshipKind, str, str], _Relationship] = {}
+
+    title_references = _title_references(title, matches, companies)
+    _relate_sentence(
+        title, 0, len(title), title_references, rules, companies, relationships, in_title=True
+    )
+
+    sentences = split_sentences(text, language)
+    references_by_sentence = _body_references(sentences, matches, companies)
+    # The company each sentence is mainly about: the one it refers to first.
+    main_companies: dict[int, int] = {}
+    for index in sorted(references_by_sentence):
+        references = references_by_sentence[index]
+        main_company = references[0][2]
+        start, end = sentences[index]
+        if all(company_id == main_company for _, _, company_id, _ in references):
+            antecedent = main_companies.get(index - 1, main_companies.get(index - 2))
+            if (
+                antecedent is None
+                or antecedent == main_company
+                or not rules.anaphora.match(text, start, end)
+            ):
+                main_companies[index] = main_company
+                continue
+            # The pronoun opens the sentence, so its company is the sentence's subject.
+            main_company = antecedent
+            references = [(start, start, antecedent, Via.ANAPHORA), *references]
+        main_companies[index] = main_company
+        _relate_sentence(text, start, end, references, rules, companies, relationships)
+
+    return [
+        RelationshipMatch(
+            kind=kind,
+            company_ids=relationship.company_ids,
+            company_slugs=relationship.company_slugs,
+            topics=sorted(relationship.topics),
+            evidence=relationship.evidence,
+        )
+        for (kind, *_), relationship in sorted(relationships.items(), key=lambda item: item[0])
+    ]
+
+
+def _body_references(
+    sentences: list[tuple[int, int]], matches: list[EntityMatch], companies: _Companies
+) -> dict[int, list[_Reference]]:
+    """Group the body's company references by sentence index, each group in text order."""
+    sentence_starts = [start for start, _ in sentences]
+    references_by_sentence: dict[int, list[_Reference]] = {}
+    for match in matches:
+        resolved = companies.company_of.get(match.entity_id)
+        if resolved is None:
+            continue
+        company_id, via = resolved
+        for mention in match.mentions:
+            index = bisect_right(sentence_starts, mention.start) - 1
+            if index >= 0 and mention.start < sentences[index][1]:
+                references_by_sentence.setdefault(index, []).append(
+                    (mention.start, mention.end, company_id, via)
+                )
+    for references in references_by_sentence.values():
+        references.sort()
+    return references_by_sentence
+
+
+def _title_references(
+    title: str, matches: list[EntityMatch], companies: _Companies
+) -> list[_Reference]:
+    """Return the title's company references, placed where their names occur in the title."""
+    folded_title = title.casefold()
+    references = []
+    for match in matches:
+        resolved = companies.company_of.get(match.entity_id)
+        if not match.in_title or resolved is None:
+            continue
+        # Title spans are not given: look for any surface form seen in the body.
+        start, end = len(title), len(title)
+        for surface in {match.name, *(mention.text for mention in match.mentions)}:
+            position = folded_title.find(surface.casefold())
+            if position != -1 and position < start:
+                start, end = position, position + len(surface)
+        references.append((start, end, *resolved))
+    references.sort()
+    return references
+
+
+def _relate_sentence(
+    text: str,
+    start: int,
+    end: int,
+    references: list[_Reference],
+    rules: _LanguageRules,
+    companies: _Companies,
+    relationships: dict[tuple[RelationshipKind, str, str], _Relationship],
+    *,
+    in_title: bool = False,
+) -> None:
+    """Add the relationships one sentence (or the title) states between its companies."""
+    via_by_company: dict[int, Via] = {}
+    for _, _, company_id, via in references:
+        known = via_by_company.get(company_id)
+        if known is None or via < known:
+            via_by_company[company_id] = via
+    if len(via_by_company) < 2:
+        return
+    sentence = _Sentence(text, start, end)
+    phrases = rules.phrases.finditer(sentence)
+    if any(list_name == _NEGATION_LIST for list_name, _ in phrases):
+        return
+    cues_by_kind = _find_cues(sentence, phrases, references, rules)
+    if not cues_by_kind:
+        return
+    topics = {list_name for list_name, _ in phrases if list_name in _TOPIC_LISTS}
+    slugs = companies.slugs
+    ancestors = {company_id: companies.ancestors_of(company_id) for company_id in via_by_company}
+    for first_id, second_id in combinations(via_by_company, 2):
+        # A subsidiary and its parent are one group, not partners or rivals.
+        if first_id in ancestors[second_id] or second_id in ancestors[first_id]:
+            continue
+        if slugs[second_id] < slugs[first_id]:
+            first_id, second_id = second_id, first_id
+        pair_slugs = (slugs[first_id], slugs[second_id])
+        first_via, second_via = via_by_company[first_id], via_by_company[second_id]
+        for kind, cues in cues_by_kind.items():
+            key = (kind, *pair_slugs)
+            relationship = relationships.get(key)
+            if relationship is None:
+                relationship = relationships[key] = _Relationship(
+                    (first_id, second_id), pair_slugs, set(), []
+                )
+            relationship.topics.update(topics)
+            relationship.evidence.append(
+                Evidence(
+                    start=start,
+                    end=end,
+                    text=sentence.text,
+                    cues=cues.words,
+                    confidence=_CONFIDENCE[cues.strong, first_via, second_via],
+                    in_title=in_title,
+                )
+            )
+
+
+def _find_cues(
+    sentence: _Sentence,
+    phrases: list[tuple[str, re.Match[str]]],
+    references: list[_Reference],
+    rules: _LanguageRules,
+) -> dict[RelationshipKind, _Cues]:
+    """Return the cue words of each relationship kind among a sentence's phrases."""
+    cues_by_kind: dict[RelationshipKind, _Cues] = {}
+    for list_name, match in phrases:
+        if list_name == _EXCLUDED_LIST or list_name in _TOPIC_LISTS:
+            continue
+        if list_name in (_BUY_LIST, _ACQUIRE_LIST):
+            found = _classify_purchase(
+                sentence, match, references, rules, acquire_word=list_name == _ACQUIRE_LIST
+            )
+            if found is None:
+                continue
+            kind, words, strong = found
+        else:
+            kind, strong = _CUE_LISTS[list_name]
+            words = [_cue_text(sentence, match)]
+        known = cues_by_kind.get(kind)
+        if known is None:
+            cues_by_kind[kind] = _Cues(words, strong)
+        else:
+            known.words.extend(word for word in words if word not in known.words)
+            cues_by_kind[kind] = _Cues(known.words, known.strong or strong)
+    # "deal", "accord" and the like belong to whatever more specific kind is present.
+    partnership = cues_by_kind.get(RelationshipKind.PARTNERSHIP)
+    if partnership is not None and not partnership.strong and len(cues_by_kind) > 1:
+        del cues_by_kind[RelationshipKind.PARTNERSHIP]
+    return cues_by_kind
+
+
+def _classify_purchase(
+    sentence: _Sentence,
+    word: re.Match[str],
+    references: list[_Reference],
+    rules: _LanguageRules,
+    *,
+    acquire_word: bool,
+) -> tuple[RelationshipKind, list[str], bool] | None:
+    """Decide what a buying word means: goods from a supplier, a stake, or a whole company."""
+    word_text = _cue_text(sentence, word)
+    word_end = sentence.span(word)[1]
+    # The first company after the buying word, and how the sentence refers to it.
+    bought_start, bought_end, bought_via = next(
+        ((start, end, via) for start, end, _, via in references if start >= word_end),
+        (sentence.end, sentence.end, None),
+    )
+    # What lies between the buying word and the next company: "350,000 GPUs from".
+    window_start = sentence.position(word_end)
+    window_end = sentence.end_position(bought_start)
+    marker = rules.supplier_marker.search(sentence, window_start, window_end)
+    if marker is not None:
+        return (
+            RelationshipKind.SUPPLIER_CUSTOMER,
+            [word_text, _cue_text(sentence, marker)],
+            True,
+        )
+    if (
+        bought_via is Via.PRODUCT
+        or rules.names_goods(sentence, window_start, window_end)
+        or (
+            bought_via is not None
+            and rules.goods_after_name.match(sentence, sentence.end_position(bought_end))
+        )
+    ):
+        return RelationshipKind.SUPPLIER_CUSTOMER, [word_text], True
+    if rules.stake.search(sentence, window_start, window_end) is not None:
+        return RelationshipKind.INVESTMENT, [word_text], False
+    if (
+        bought_via is Via.NAME
+        and len(sentence.text[word_end - sentence.start : bought_start - sentence.start].split())
+        <= _MAX_WORDS_BEFORE_BOUGHT_COMPANY
+    ):
+        return RelationshipKind.ACQUISITION, [word_text], True
+    if acquire_word:
+        return RelationshipKind.ACQUISITION, [word_text], False
+    return None
+
+
+def _cue_text(sentence: _Sentence, match: re.Match[str]) -> str:
+    """Return a matched cue as reported: lower-case, single-spaced, straight apostrophes."""
+    cue = sentence.text[match.start() : match.end() - 1].lower()
+    return " ".join(cue.replace("’", "'").replace("ʼ", "'").split())

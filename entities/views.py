@@ -1,0 +1,132 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import ListView
+
+from articles.views import FilteredStoriesMixin
+
+from .filters import CompanyFilter, RelationshipFilter
+from .models import Entity, Relationship
+from .selectors import (
+    co_mentioned,
+    entity_story_counts,
+    pair_stories,
+    published_evidence,
+    relationship_cards,
+    stories_per_month,
+    timeline,
+    with_entity_chips,
+)
+
+
+class CompanyListView(ListView):
+    template_name = "entities/company_list.html"
+    context_object_name = "companies"
+    paginate_by = 50
+
+    def get_queryset(self):
+        companies = Entity.objects.filter(kind=Entity.Kind.COMPANY).order_by("name")
+        sectors = (
+            companies.exclude(sector="").order_by("sector").values_list("sector", flat=True)
+        ).distinct()
+        self.filterset = CompanyFilter(
+            self.request.GET or None, queryset=companies, sectors=list(sectors)
+        )
+        filtered = self.filterset.qs if self.filterset.is_valid() else companies
+        return entity_story_counts(filtered)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filterset=self.filterset, letters="ABCDEFGHIJKLMNOPQRSTUVWXYZ#", **kwargs
+        )
+
+
+class EntityTimelineView(FilteredStoriesMixin, ListView):
+    """A company's, person's or product's stories, newest first, grouped by month."""
+
+    template_name = "entities/timeline.html"
+    context_object_name = "stories"
+    kind = Entity.Kind.COMPANY
+    kept_parameters = ("mentions",)
+
+    def get_queryset(self):
+        self.entity = get_object_or_404(
+            Entity.objects.select_related("parent", "maker", "affiliation"),
+            kind=self.kind,
+            slug=self.kwargs["slug"],
+        )
+        self.subjects_only = self.request.GET.get("mentions") != "all"
+        return with_entity_chips(
+            self.filtered(timeline(self.entity, subjects_only=self.subjects_only))
+        )
+
+    def get_context_data(self, **kwargs):
+        entity = self.entity
+        context = {
+            "entity": entity,
+            "subjects_only": self.subjects_only,
+            "chart": stories_per_month(entity, subjects_only=self.subjects_only),
+        }
+        if entity.kind == Entity.Kind.COMPANY:
+            context["relationship_groups"] = relationship_cards(entity)
+            context["people"] = co_mentioned(entity, [Entity.Kind.PERSON])
+            context["products"] = co_mentioned(entity, [Entity.Kind.PRODUCT])
+            context["subsidiaries"] = list(entity.subsidiaries.order_by("name"))
+        else:
+            context["companies"] = co_mentioned(entity, [Entity.Kind.COMPANY])
+        return super().get_context_data(**context, **kwargs)
+
+
+class PartnershipListView(ListView):
+    template_name = "entities/partnership_list.html"
+    context_object_name = "relationships"
+    paginate_by = 20
+
+    def get_queryset(self):
+        relationships = (
+            Relationship.objects.public()
+            .select_related("company_a", "company_b")
+            .prefetch_related("topics")
+            .newest_first()
+        )
+        self.filterset = RelationshipFilter(self.request.GET or None, queryset=relationships)
+        return self.filterset.qs if self.filterset.is_valid() else relationships
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+class PairView(FilteredStoriesMixin, ListView):
+    """Two companies: every public relationship between them, its evidence, their stories."""
+
+    template_name = "entities/pair.html"
+    context_object_name = "stories"
+
+    def get(self, request, *args, **kwargs):
+        slug_a, slug_b = kwargs["slug_a"], kwargs["slug_b"]
+        if slug_a == slug_b:
+            raise Http404("A pair needs two companies.")
+        if slug_a > slug_b:
+            return redirect("entities:pair", slug_a=slug_b, slug_b=slug_a, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        companies = Entity.objects.filter(
+            kind=Entity.Kind.COMPANY, slug__in=[self.kwargs["slug_a"], self.kwargs["slug_b"]]
+        ).order_by("slug")
+        if len(companies) != 2:
+            raise Http404("No such companies.")
+        self.company_a, self.company_b = companies
+        return with_entity_chips(self.filtered(pair_stories(self.company_a, self.company_b)))
+
+    def get_context_data(self, **kwargs):
+        relationships = published_evidence(
+            Relationship.objects.public()
+            .between(self.company_a, self.company_b)
+            .prefetch_related("topics")
+        )
+        return super().get_context_data(
+            company_a=self.company_a,
+            company_b=self.company_b,
+            relationships=relationships,
+            **kwargs,
+        )

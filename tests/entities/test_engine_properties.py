@@ -1,0 +1,179 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from entities.tagging import (
+    SUBJECT_THRESHOLD,
+    AliasRecord,
+    Dictionary,
+    EntityKind,
+    EntityRecord,
+    TagResult,
+    tag,
+)
+from entities.tagging.dictionary import family_name
+from entities.tagging.normalize import name_forms
+
+ENTITIES = [
+    EntityRecord(1, EntityKind.COMPANY, "nvidia", "Nvidia"),
+    EntityRecord(2, EntityKind.PRODUCT, "nvidia-h100", "Nvidia H100", maker_id=1),
+    EntityRecord(3, EntityKind.COMPANY, "abc-corp", "ＡＢＣ Corp"),
+    EntityRecord(4, EntityKind.COMPANY, "strasse-tech", "Straße Tech"),
+    EntityRecord(5, EntityKind.COMPANY, "loreal", "L’Oréal"),
+    EntityRecord(6, EntityKind.PERSON, "kwon-bong-seok", "Kwon Bong-seok"),
+    EntityRecord(7, EntityKind.COMPANY, "istanbul-labs", "İstanbul Labs"),
+    EntityRecord(8, EntityKind.COMPANY, "societe-generale", "Société Générale"),
+    EntityRecord(9, EntityKind.PRODUCT, "finance-ai", "ﬁnance AI"),
+    EntityRecord(10, EntityKind.COMPANY, "rocket", "🚀 Rocket"),
+    EntityRecord(11, EntityKind.COMPANY, "ecole", "E\u0301cole 42"),
+    EntityRecord(12, EntityKind.COMPANY, "meta", "Meta"),
+    EntityRecord(13, EntityKind.PERSON, "sisyphus", "Σίσυφος Παππάς"),
+]
+ALIASES = [
+    AliasRecord(1, "Nvidia"),
+    AliasRecord(2, "Nvidia H100"),
+    AliasRecord(2, "H100", case_sensitive=True),
+    AliasRecord(3, "ＡＢＣ Corp"),
+    AliasRecord(4, "Straße Tech"),
+    AliasRecord(5, "L’Oréal"),
+    AliasRecord(6, "Kwon Bong-seok"),
+    AliasRecord(7, "İstanbul Labs"),
+    AliasRecord(8, "Société Générale", case_sensitive=True),
+    AliasRecord(8, "SocGen", language="fr"),
+    AliasRecord(9, "ﬁnance AI"),
+    AliasRecord(10, "🚀 Rocket"),
+    AliasRecord(11, "E\u0301cole 42"),
+    AliasRecord(12, "Meta", case_sensitive=True, ambiguous=True),
+    AliasRecord(13, "Σίσυφος Παππάς"),
+]
+DICTIONARY = Dictionary(ENTITIES, ALIASES)
+
+
+def _name_forms_of(entity_id: int) -> set[str]:
+    names = [alias.text for alias in ALIASES if alias.entity_id == entity_id]
+    entity = DICTIONARY.entities[entity_id]
+    if entity.kind == EntityKind.PERSON:
+        names.append(family_name(entity.name))
+    return {name_forms(name)[1] for name in names}
+
+
+NAME_FORMS = {entity_id: _name_forms_of(entity_id) for entity_id in DICTIONARY.entities}
+
+ANY_CHARACTER = st.characters(exclude_categories=())
+DECORATIONS = st.sampled_from(
+    [
+        lambda name: name,
+        str.upper,
+        str.lower,
+        lambda name: name.replace(" ", "\u00a0"),
+        lambda name: name.replace(" ", "  \n"),
+        lambda name: name.replace("-", " "),
+        lambda name: name.replace("’", "'"),
+        lambda name: name[:2] + "\u200b" + name[2:],
+        lambda name: name[:1] + "\u00ad" + name[1:],
+        lambda name: f"d’{name}",
+        lambda name: f"{name}’s",
+        lambda name: f"({name}).",
+        lambda name: f"{name}s",
+        lambda name: f"Meta-{name}",
+    ]
+)
+MENTIONS = st.builds(
+    lambda name, decorate: decorate(name),
+    st.sampled_from(
+        [alias.text for alias in ALIASES]
+        + ["Kwon", "Cho", "ＮＶＩＤＩＡ", "company said", "a déclaré", "Metaverse"]
+    ),
+    DECORATIONS,
+)
+SEPARATORS = st.sampled_from([" ", "\n\n", "\u00a0", "’", "-", ". ", ", ", "\u202f", "…", ""])
+ARTICLE_TEXT = st.lists(
+    st.one_of(st.text(ANY_CHARACTER, max_size=12), MENTIONS, SEPARATORS), max_size=40
+).map("".join)
+LANGUAGES = st.sampled_from(["", "en", "fr", "fr-FR", "xx"])
+
+
+def assert_consistent(result: TagResult, text: str) -> None:
+    for match in result.entities:
+        assert 0.0 <= match.salience <= 1.0
+        assert 0.0 < match.confidence <= 1.0
+        assert [span.start for span in match.mentions] == sorted(
+            span.start for span in match.mentions
+        )
+        for span in match.mentions:
+            assert 0 <= span.start < span.end <= len(text)
+            assert text[span.start : span.end] == span.text
+            assert name_forms(span.text)[1] in NAME_FORMS[match.entity_id]
+    order = [(-match.salience, match.name) for match in result.entities]
+    assert order == sorted(order)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ARTICLE_TEXT, title=ARTICLE_TEXT, language=LANGUAGES)
+def test_tag_spans_index_the_text_and_normalise_to_an_alias(text, title, language):
+    result = tag(text, dictionary=DICTIONARY, title=title, language=language)
+    assert result.language == language
+    assert_consistent(result, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(ANY_CHARACTER, max_size=300), title=st.text(ANY_CHARACTER, max_size=40))
+def test_tag_never_raises_on_arbitrary_unicode(text, title):
+    assert_consistent(tag(text, dictionary=DICTIONARY, title=title), text)
+
+
+FINDABLE_ALIASES = [alias for alias in ALIASES if not alias.ambiguous and not alias.language]
+KEEPING_DECORATIONS = st.sampled_from(
+    [
+        lambda name: name,
+        lambda name: name.replace(" ", "\u00a0"),
+        lambda name: name.replace(" ", " \n "),
+        lambda name: name.replace("-", " "),
+        lambda name: name.replace("’", "'"),
+        lambda name: name[:2] + "\u200b" + name[2:],
+        lambda name: f"d’{name}",
+        lambda name: f"{name}’s",
+        lambda name: f"«\u202f{name}\u202f»",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.text(ANY_CHARACTER, max_size=30),
+    alias=st.sampled_from(FINDABLE_ALIASES),
+    decorate=KEEPING_DECORATIONS,
+    after=st.text(ANY_CHARACTER, max_size=30),
+)
+def test_an_alias_between_spaces_is_found_whatever_surrounds_it(before, alias, decorate, after):
+    text = f"{before} {decorate(alias.text)} {after}"
+    result = tag(text, dictionary=DICTIONARY)
+    assert alias.entity_id in {match.entity_id for match in result.entities}
+    assert_consistent(result, text)
+
+
+def test_tag_sorts_entities_by_salience_then_name():
+    text = "Nvidia H100 et Nvidia.\n\nPlus tard, Kwon Bong-seok et L’Oréal."
+    result = tag(text, dictionary=DICTIONARY, title="Nvidia", language="fr")
+    assert [match.slug for match in result.entities] == [
+        "nvidia",
+        "nvidia-h100",
+        "kwon-bong-seok",
+        "loreal",
+    ]
+    assert result.entities[0].salience >= SUBJECT_THRESHOLD
+
+
+def test_tag_marks_title_occurrences_without_making_them_spans():
+    result = tag("Rien ici.", dictionary=DICTIONARY, title="L’Oréal grandit", language="fr")
+    [match] = result.entities
+    assert match.slug == "loreal"
+    assert match.in_title
+    assert match.mentions == []
+
+
+def test_tag_of_an_empty_article_finds_nothing():
+    assert tag("", dictionary=DICTIONARY) == TagResult(language="")
+
+
+def test_tag_with_an_empty_dictionary_finds_nothing():
+    assert tag("Nvidia", dictionary=Dictionary([], [])).entities == []
