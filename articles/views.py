@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from entities.selectors import related_stories, story_relationships, with_entity_chips
@@ -9,6 +10,18 @@ from .filters import StoryFilter, apply_filters
 from .models import Article
 from .rendering import linked_paragraphs
 from .search import search_stories
+
+
+def feed_links(request, name: str, title: str, *, with_filters: bool = True, **kwargs) -> dict:
+    """Return the RSS and Atom addresses of a list's feed, with the list's filters."""
+    query = request.GET.copy() if with_filters else {}
+    query.pop("page", None)
+    suffix = f"?{query.urlencode()}" if query else ""
+    return {
+        "title": title,
+        "rss": reverse(f"{name}-rss", kwargs=kwargs) + suffix,
+        "atom": reverse(f"{name}-atom", kwargs=kwargs) + suffix,
+    }
 
 
 class PublishedStoriesMixin:
@@ -51,6 +64,10 @@ class HomeView(PublishedStoriesMixin, ListView):
     def get_queryset(self):
         return with_entity_chips(self.published_stories())
 
+    def get_context_data(self, **kwargs):
+        feed = feed_links(self.request, "articles:latest", "Latest stories")
+        return super().get_context_data(feed=feed, **kwargs)
+
 
 class StoryView(PublishedStoriesMixin, TemplateView):
     template_name = "articles/story.html"
@@ -89,7 +106,8 @@ class SearchView(FilteredStoriesMixin, ListView):
         return with_entity_chips(search_stories(stories, self.query))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        feed = feed_links(self.request, "articles:search", f"Stories matching “{self.query}”")
+        return super().get_context_data(query=self.query, feed=feed, **kwargs)
 
 
 def news_article_json_ld(request, story, mentions) -> dict:

@@ -1,11 +1,13 @@
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from articles.feed_cache import feeds_changed
 from articles.models import Article
 from articles.signals import publication_changed, tagging_requested
 
 from .knowledge_base import kb_changed
-from .models import Alias, Entity, Mention, RelationshipEvidence
+from .models import Alias, Entity, Mention, Relationship, RelationshipEvidence
 from .services import relationships_refresh_seen
 from .tasks import enqueue, tag_article
 
@@ -29,3 +31,12 @@ def follow_publication(sender, article, **kwargs):
 @receiver([post_save, post_delete], sender=Alias)
 def knowledge_base_changed(sender, **kwargs):
     kb_changed()
+
+
+@receiver([post_save, post_delete], sender=Entity)
+@receiver([post_save, post_delete], sender=Mention)
+@receiver([post_save, post_delete], sender=Relationship)
+def expire_feeds(sender, **kwargs):
+    # Feed items carry entity names as categories, and kind and topic feeds follow
+    # relationships: an editor's change to any of them must reach the feeds.
+    transaction.on_commit(feeds_changed)

@@ -5,6 +5,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.feed_cache import feeds_changed
 from articles.models import Article
 from articles.services import article_request_tagging
 
@@ -51,6 +52,7 @@ def article_tag(*, article_id: int) -> bool:
         _save_mentions(article, result.entities)
         _save_relationships(article, result.relationships)
         _mark_tagged(article)
+        transaction.on_commit(feeds_changed)
     return True
 
 

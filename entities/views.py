@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView
 
-from articles.views import FilteredStoriesMixin
+from articles.views import FilteredStoriesMixin, feed_links
 
 from .filters import CompanyFilter, RelationshipFilter
 from .models import Entity, Relationship
@@ -65,6 +65,9 @@ class EntityTimelineView(FilteredStoriesMixin, ListView):
             "entity": entity,
             "subjects_only": self.subjects_only,
             "chart": stories_per_month(entity, subjects_only=self.subjects_only),
+            "feed": feed_links(
+                self.request, f"entities:{entity.kind}", entity.name, slug=entity.slug
+            ),
         }
         if entity.kind == Entity.Kind.COMPANY:
             context["relationship_groups"] = relationship_cards(entity)
@@ -92,7 +95,21 @@ class PartnershipListView(ListView):
         return self.filterset.qs if self.filterset.is_valid() else relationships
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filterset=self.filterset, **kwargs)
+        return super().get_context_data(filterset=self.filterset, feed=self.feed(), **kwargs)
+
+    def feed(self):
+        """Advertise the feed of the kind or topic chosen, or else of partnerships."""
+        form = self.filterset.form
+        if form.is_valid() and form.cleaned_data.get("topic"):
+            topic = form.cleaned_data["topic"]
+            return feed_links(
+                self.request, "entities:topic", topic.name, with_filters=False, slug=topic.slug
+            )
+        kind = (form.is_valid() and form.cleaned_data.get("kind")) or "partnership"
+        label = Relationship.Kind(kind).label
+        return feed_links(
+            self.request, "entities:kind", f"{label} stories", with_filters=False, kind=kind
+        )
 
 
 class PairView(FilteredStoriesMixin, ListView):
@@ -128,5 +145,12 @@ class PairView(FilteredStoriesMixin, ListView):
             company_a=self.company_a,
             company_b=self.company_b,
             relationships=relationships,
+            feed=feed_links(
+                self.request,
+                "entities:pair",
+                f"{self.company_a.name} and {self.company_b.name}",
+                slug_a=self.company_a.slug,
+                slug_b=self.company_b.slug,
+            ),
             **kwargs,
         )

@@ -1,0 +1,82 @@
+"""Caching and conditional GET for feeds.
+
+A rendered feed is kept in the cache under a generation number that any change to a public
+story bumps (publishing, unpublishing, editing, re-tagging), so a cached feed never outlives
+the stories it shows. It is also never kept past the next scheduled (embargoed) publication:
+the cache entry and the Cache-Control max-age both end then, so a story enters its feeds when
+its time comes with no edit needed.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from .models import Article
+
+GENERATION_KEY = "feeds:generation"
+FEED_CACHE_SECONDS = 300
+
+
+def feeds_changed() -> None:
+    """Make every cached feed stale."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+def seconds_until_next_publication(limit: int = FEED_CACHE_SECONDS) -> int:
+    """Return how long a feed may be cached: until the next embargo lifts, at most `limit`."""
+    now = timezone.now()
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if upcoming is None:
+        return limit
+    return max(0, min(limit, int((upcoming - now).total_seconds())))
+
+
+def cached_feed(view):
+    """Serve a feed view from the cache, with ETag, Last-Modified and 304 responses."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+        path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"feeds:{generation}:{path_digest}"
+        entry = cache.get(key)
+        now = timezone.now().timestamp()
+        if entry is None or entry["expires"] <= now:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            lifetime = seconds_until_next_publication()
+            entry = {
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "last_modified": response.get("Last-Modified") or http_date(now),
+                "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+                "expires": now + lifetime,
+            }
+            if lifetime:
+                cache.set(key, entry, timeout=lifetime)
+        max_age = max(0, int(entry["expires"] - now))
+        response = get_conditional_response(
+            request,
+            etag=entry["etag"],
+            last_modified=parse_http_date_safe(entry["last_modified"]),
+        ) or HttpResponse(entry["content"], content_type=entry["content_type"])
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = entry["last_modified"]
+        patch_cache_control(response, public=True, max_age=max_age)
+        return response
+
+    return wrapper

@@ -1,0 +1,131 @@
+"""RSS 2.0 and Atom 1.0 feeds of published stories."""
+
+import re
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from entities.models import Mention
+
+from .filters import StoryFilter, apply_filters
+from .models import Article
+from .search import search_stories
+
+FEED_LENGTH = 50
+# Characters XML 1.0 cannot carry at all, even escaped.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    return XML_ILLEGAL.sub("", text or "")
+
+
+class StoryRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the original publisher as each item's <source>."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("source", item["outlet"], {"url": item["source_url"]})
+
+
+class StoryAtomFeed(Atom1Feed):
+    """Atom 1.0 with a link to the original and the publisher as each entry's <source>."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("link", "", {"rel": "via", "href": item["source_url"]})
+        handler.startElement("source", {})
+        handler.addQuickElement("title", item["outlet"])
+        handler.endElement("source")
+
+
+class StoryFeed(Feed):
+    """Latest published stories; subclasses narrow the list. Items newest first, at most 50."""
+
+    feed_type = StoryRssFeed
+    title = "Newsdesk — latest stories"
+    description = "The latest tech-industry stories curated by Newsdesk."
+    item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def stories(self, obj):
+        return Article.objects.published().order_by("-published_at", "-pk")
+
+    def items(self, obj=None):
+        filterset = StoryFilter(self.request.GET or None, queryset=self.stories(obj))
+        return (
+            apply_filters(filterset)
+            .select_related("outlet")
+            .prefetch_related(
+                Prefetch(
+                    "mentions",
+                    queryset=Mention.objects.visible()
+                    .select_related("entity")
+                    .order_by("-salience"),
+                    to_attr="tagged",
+                )
+            )[:FEED_LENGTH]
+        )
+
+    def item_title(self, story):
+        return xml_safe(story.title)
+
+    def item_description(self, story):
+        return xml_safe(story.standfirst)
+
+    def item_link(self, story):
+        return story.get_absolute_url()
+
+    def item_guid(self, story):
+        # The primary key never changes, whatever editors do to the title or slug.
+        return f"urn:newsdesk:story:{story.pk}"
+
+    def item_pubdate(self, story):
+        return story.published_at
+
+    def item_updateddate(self, story):
+        return max(story.updated_at, story.published_at)
+
+    def item_author_name(self, story):
+        return xml_safe(story.byline) or None
+
+    def item_categories(self, story):
+        return [xml_safe(mention.entity.name) for mention in story.tagged]
+
+    def item_extra_kwargs(self, story):
+        return {"outlet": xml_safe(story.outlet.name), "source_url": story.source_url}
+
+
+class SearchFeed(StoryFeed):
+    description = "Newsdesk stories matching a search."
+
+    def title(self):
+        return f"Newsdesk — stories matching “{self.query()}”"
+
+    def link(self):
+        return f"{reverse('articles:search')}?q={self.query()}"
+
+    def query(self):
+        return xml_safe(self.request.GET.get("q", "").strip()[:200])
+
+    def stories(self, obj):
+        if not self.query():
+            return Article.objects.none()
+        return search_stories(Article.objects.published(), self.query())
+
+
+def atom(feed_class):
+    """Return the Atom 1.0 twin of an RSS feed class."""
+    return type(
+        f"Atom{feed_class.__name__}",
+        (feed_class,),
+        {"feed_type": StoryAtomFeed, "subtitle": feed_class.description},
+    )
