@@ -40,7 +40,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "expected_version"]}),
         ("Source", {"fields": ["source_url", "outlet", "byline", "language"]}),
         ("Publication", {"fields": ["status", "published_at"]}),
         (

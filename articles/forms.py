@@ -23,6 +23,9 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=Article._meta.get_field("source_url").help_text,
     )
 
+    # The version the editor started from: a save on top of someone else's is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Article
         fields = [
@@ -36,6 +39,37 @@ class ArticleAdminForm(forms.ModelForm):
             "language",
             "published_at",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The stored version, not the instance's: a reverted history entry carries its own.
+            self.fields["expected_version"].initial = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        # Locked until the admin's transaction ends, so two saves cannot both pass this check.
+        current = (
+            Article.objects.select_for_update()
+            .select_related("updated_by")
+            .only("version", "updated_at", "updated_by__username")
+            .get(pk=self.instance.pk)
+        )
+        if cleaned_data.get("expected_version") != current.version:
+            who = current.updated_by.username if current.updated_by else "someone else"
+            raise forms.ValidationError(
+                f"{who} saved this article at {current.updated_at:%H:%M:%S} (UTC) after you "
+                "opened it, so your changes were not saved. Copy them, reload the page to see "
+                "the latest version, and apply them again.",
+                code="edit_conflict",
+            )
+        return cleaned_data
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

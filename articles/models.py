@@ -113,6 +113,9 @@ class Article(models.Model):
     tagging_requested_at = models.DateTimeField(null=True, blank=True)
     tagged_at = models.DateTimeField("last tagged", null=True, blank=True)
     tagged_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up with every save; guards against lost edits."
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
@@ -149,6 +152,10 @@ class Article(models.Model):
             )
         if not self.slug:
             self.slug = self._unique_slug()
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -153,7 +153,10 @@ def test_duplicate_source_url_links_the_existing_article(editor_client):
 
 def test_failed_edit_loses_nothing_already_saved(editor_client):
     article = ArticleFactory(title="Kept title", body="Kept body")
-    response = editor_client.post(change_url(article), form_data(article.outlet, body=""))
+    response = editor_client.post(
+        change_url(article),
+        form_data(article.outlet, body="", expected_version=article.version),
+    )
     assert response.status_code == 200
     article.refresh_from_db()
     assert (article.title, article.body) == ("Kept title", "Kept body")
@@ -193,7 +196,11 @@ def test_history_is_visible_and_reverting_keeps_the_workflow_status(chief_client
     response = chief_client.post(
         revert_url,
         form_data(
-            article.outlet, title="Original title", source_url=article.source_url, body=article.body
+            article.outlet,
+            title="Original title",
+            source_url=article.source_url,
+            body=article.body,
+            expected_version=article.version,
         ),
     )
     assert response.status_code == 302
@@ -216,3 +223,43 @@ def test_editor_cannot_revert_an_article_they_may_not_change(editor_client):
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.title == "Published title"
+
+
+def test_second_editor_cannot_silently_overwrite_the_first(client, editor, chief_editor):
+    article = ArticleFactory(title="Original title", body="Original body.")
+    opened_version = article.version
+    client.force_login(editor)
+    first = client.post(
+        change_url(article),
+        form_data(
+            article.outlet,
+            title="First editor's title",
+            body="Original body.",
+            source_url=article.source_url,
+            expected_version=opened_version,
+        ),
+    )
+    assert first.status_code == 302
+    client.force_login(chief_editor)
+    second = client.post(
+        change_url(article),
+        form_data(
+            article.outlet,
+            title="Second editor's title",
+            body="Original body.",
+            source_url=article.source_url,
+            expected_version=opened_version,
+        ),
+    )
+    assert second.status_code == 200
+    assert "editor saved this article" in second.content.decode()
+    article.refresh_from_db()
+    assert article.title == "First editor's title"
+    assert article.version == opened_version + 1
+
+
+def test_change_form_carries_the_stored_version(editor_client):
+    article = ArticleFactory()
+    article.save()
+    page = editor_client.get(change_url(article)).content.decode()
+    assert f'name="expected_version" value="{article.version}"' in page

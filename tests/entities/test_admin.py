@@ -35,6 +35,7 @@ def article_change_data(article, mention_rows):
         "language": article.language,
         "published_at_0": "",
         "published_at_1": "",
+        "expected_version": article.version,
         "mentions-TOTAL_FORMS": str(len(mention_rows)),
         "mentions-INITIAL_FORMS": str(sum(1 for row in mention_rows if "id" in row)),
         "mentions-MIN_NUM_FORMS": "0",
