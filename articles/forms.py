@@ -13,6 +13,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 INVISIBLE_CHARACTERS = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 # Bidirectional overrides and isolates let a title display as something other than it is.
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# The standfirst is "one or two sentences", shown under the title in lists and in feeds.
+STANDFIRST_MAX_CHARS = 1000
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -57,12 +59,11 @@ class ArticleAdminForm(forms.ModelForm):
         # Locked until the admin's transaction ends, so two saves cannot both pass this check.
         current = (
             Article.objects.select_for_update()
-            .select_related("updated_by")
-            .only("version", "updated_at", "updated_by__username")
+            .only("version", "updated_at", "updated_by")
             .get(pk=self.instance.pk)
         )
         if cleaned_data.get("expected_version") != current.version:
-            who = current.updated_by.username if current.updated_by else "someone else"
+            who = current.updated_by.username if current.updated_by_id else "someone else"
             raise forms.ValidationError(
                 f"{who} saved this article at {current.updated_at:%H:%M:%S} (UTC) after you "
                 "opened it, so your changes were not saved. Copy them, reload the page to see "
@@ -83,7 +84,14 @@ class ArticleAdminForm(forms.ModelForm):
         return title
 
     def clean_standfirst(self):
-        return CONTROL_CHARACTERS.sub("", self.cleaned_data["standfirst"]).strip()
+        standfirst = CONTROL_CHARACTERS.sub("", self.cleaned_data["standfirst"]).strip()
+        if len(standfirst) > STANDFIRST_MAX_CHARS:
+            # It is shown in every list and feed: a pasted body here would bloat them all.
+            raise forms.ValidationError(
+                f"The standfirst is {len(standfirst):,} characters long; the limit is "
+                f"{STANDFIRST_MAX_CHARS:,}. One or two sentences are enough."
+            )
+        return standfirst
 
     def clean_byline(self):
         return CONTROL_CHARACTERS.sub("", self.cleaned_data["byline"]).strip()
