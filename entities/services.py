@@ -144,10 +144,14 @@ def entity_merge(*, source: Entity, target: Entity) -> Entity:
 
 
 def relationships_refresh_seen(relationship_ids) -> None:
-    """Recompute first and last seen dates from the published articles that show each one."""
+    """Recompute first and last seen dates from the published articles that show each one.
+
+    Embargoed stories do not count until their time comes (the periodic sweep refreshes the
+    relationships of stories whose embargo has just lifted), so no date gives one away.
+    """
     published = Q(
         evidence__article__status=Article.Status.PUBLISHED,
-        evidence__article__published_at__isnull=False,
+        evidence__article__published_at__lte=timezone.now(),
     )
     rows = (
         Relationship.objects.filter(pk__in=relationship_ids)
@@ -159,6 +163,19 @@ def relationships_refresh_seen(relationship_ids) -> None:
     )
     for pk, first, last in rows:
         Relationship.objects.filter(pk=pk).update(first_seen=first, last_seen=last)
+
+
+def relationships_refresh_lifted_embargoes(*, since) -> int:
+    """Refresh the seen dates of relationships shown by stories published since `since`."""
+    relationship_ids = set(
+        RelationshipEvidence.objects.filter(
+            article__status=Article.Status.PUBLISHED,
+            article__published_at__gt=since,
+            article__published_at__lte=timezone.now(),
+        ).values_list("relationship_id", flat=True)
+    )
+    relationships_refresh_seen(relationship_ids)
+    return len(relationship_ids)
 
 
 def _mark_tagged(article: Article) -> None:

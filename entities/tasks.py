@@ -58,7 +58,13 @@ def discover_candidates(article_id: int) -> int:
 
 @shared_task(acks_late=True)
 def sweep_stale_tagging() -> int:
-    """Re-enqueue articles left pending or running, e.g. saved while the broker was down."""
+    """Re-enqueue articles left pending or running, e.g. saved while the broker was down.
+
+    It also brings relationship dates up to date with stories whose embargo lifted lately.
+    """
+    services.relationships_refresh_lifted_embargoes(
+        since=timezone.now() - timezone.timedelta(days=1)
+    )
     threshold = timezone.now() - timezone.timedelta(seconds=settings.NEWSDESK_TAGGING_STALE_SECONDS)
     article_ids = list(Article.objects.stale_tagging(threshold).values_list("pk", flat=True)[:1000])
     Article.objects.filter(pk__in=article_ids).update(tagging_requested_at=timezone.now())

@@ -225,3 +225,24 @@ def test_publishing_and_unpublishing_follow_through_to_mentions_and_relationship
     article_transition(article=draft, step="return_to_draft", by=chief_editor)
     assert set(draft.mentions.values_list("article_published_at", flat=True)) == {None}
     assert not Relationship.objects.public().exists()
+
+
+def test_relationship_dates_wait_for_the_embargo_and_the_sweep_catches_up(
+    kb, chief_editor, django_capture_on_commit_callbacks, monkeypatch
+):
+    from articles.services import article_transition
+
+    release = timezone.now() + timezone.timedelta(hours=2)
+    story = ArticleFactory.build(
+        title=STORY_TITLE, body=STORY_BODY, outlet=OutletFactory(), published_at=release
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=story, by=None)
+    article_transition(article=story, step="publish", by=chief_editor)
+    partnership = Relationship.objects.get(kind="partnership")
+    assert partnership.last_seen is None
+
+    monkeypatch.setattr(timezone, "now", lambda: release + timezone.timedelta(minutes=1))
+    tasks.sweep_stale_tagging()
+    partnership.refresh_from_db()
+    assert partnership.last_seen == release
