@@ -8,6 +8,7 @@ its time comes with no edit needed.
 """
 
 import hashlib
+import logging
 from functools import wraps
 
 from django.core.cache import cache
@@ -18,16 +19,27 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from .models import Article
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "feeds:generation"
 FEED_CACHE_SECONDS = 300
 
 
 def feeds_changed() -> None:
-    """Make every cached feed stale."""
+    """Make every cached feed stale.
+
+    It runs after the commit of an editor's save: with the cache down (Redis stopped), the
+    save has happened and must not turn into an error page, nor stop the commit hooks after
+    this one (such as the one enqueuing tagging). A feed cached before the outage then lives
+    at most FEED_CACHE_SECONDS.
+    """
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+    except Exception:
+        logger.warning("Could not expire the cached feeds", exc_info=True)
 
 
 def seconds_until_next_publication(limit: int = FEED_CACHE_SECONDS) -> int:

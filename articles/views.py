@@ -99,7 +99,8 @@ class SearchView(FilteredStoriesMixin, ListView):
     kept_parameters = ("q",)
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        # NUL can be typed in a URL but not stored or searched for (PostgreSQL refuses it).
+        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
         stories = self.filtered(self.published_stories())
         if not self.query:
             return stories.none()

@@ -1,0 +1,80 @@
+"""Redis stops while an editor saves: the save succeeds at once, the sweep tags it later."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from entities.models import Mention
+from tests.entities.kb import make_small_kb
+from tests.factories import OutletFactory
+from tests.faults.helpers import tag_differences, tagging_status
+from tests.services import require_broker, require_postgresql, wait_until
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+ADD = reverse("admin:articles_article_add")
+BODY = (
+    "Meta Platforms and LG Electronics signed a partnership on XR headsets.\n\n"
+    "Mark Zuckerberg said the devices would use chips from Nvidia."
+)
+
+
+def add_form(outlet) -> dict[str, str]:
+    return {
+        "title": "Meta and LG team up on headsets",
+        "slug": "",
+        "standfirst": "",
+        "body": BODY,
+        "source_url": "https://news.example/meta-lg-xr",
+        "outlet": str(outlet.pk),
+        "byline": "",
+        "language": "en",
+        "published_at_0": "",
+        "published_at_1": "",
+        "mentions-TOTAL_FORMS": "0",
+        "mentions-INITIAL_FORMS": "0",
+        "mentions-MIN_NUM_FORMS": "0",
+        "mentions-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_an_article_saved_while_redis_is_down_is_tagged_once_it_is_back(faults, editor_client):
+    require_postgresql()
+    require_broker()
+    make_small_kb()
+    outlet = OutletFactory()
+
+    faults.redis.stop()
+    try:
+        started = time.monotonic()
+        response = editor_client.post(ADD, add_form(outlet))
+        save_seconds = time.monotonic() - started
+    finally:
+        faults.redis.start()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(source_url="https://news.example/meta-lg-xr")
+    assert tagging_status(article.pk) == Article.TaggingStatus.PENDING
+    assert save_seconds < 5
+
+    # Nobody touches the article again: beat runs the sweep, which sends it to the worker.
+    back = time.monotonic()
+    worker = faults.processes.worker("worker", NEWSDESK_TAGGING_STALE_SECONDS="1")
+    faults.processes.beat(TAGGING_SWEEP_INTERVAL="2")
+    assert wait_until(
+        lambda: tagging_status(article.pk) == Article.TaggingStatus.DONE, timeout=60
+    ), worker.log()[-3000:]
+    tagged_after = time.monotonic() - back
+
+    assert tag_differences([article.pk]) == []
+    assert set(Mention.objects.filter(article=article).values_list("entity__slug", flat=True)) >= {
+        "meta-platforms",
+        "lg-electronics",
+        "mark-zuckerberg",
+    }
+    print(
+        f"\n[faults] Redis down: the editor's save took {save_seconds:.2f}s (302, article "
+        f"pending); with Redis back, worker and beat started, tagged {tagged_after:.1f}s later "
+        f"by the sweep"
+    )
