@@ -61,10 +61,15 @@ def cached_feed(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
         path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"feeds:{generation}:{path_digest}"
-        entry = cache.get(key)
+        try:
+            generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+            key = f"feeds:{generation}:{path_digest}"
+            entry = cache.get(key)
+        except Exception:
+            # With the cache down the feed is still served, rendered for each request.
+            logger.warning("Feed cache unavailable", exc_info=True)
+            key = entry = None
         now = timezone.now().timestamp()
         if entry is None or entry["expires"] <= now:
             response = view(request, *args, **kwargs)
@@ -78,8 +83,8 @@ def cached_feed(view):
                 "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
                 "expires": now + lifetime,
             }
-            if lifetime:
-                cache.set(key, entry, timeout=lifetime)
+            if lifetime and key:
+                _store(key, entry, lifetime)
         max_age = max(0, int(entry["expires"] - now))
         response = get_conditional_response(
             request,
@@ -92,3 +97,10 @@ def cached_feed(view):
         return response
 
     return wrapper
+
+
+def _store(key: str, entry: dict, lifetime: int) -> None:
+    try:
+        cache.set(key, entry, timeout=lifetime)
+    except Exception:
+        logger.warning("Feed cache unavailable", exc_info=True)

@@ -331,3 +331,13 @@ def test_list_pages_advertise_their_feeds(client, stories):
         assert 'rel="alternate" type="application/rss+xml"' in content, page
         assert f'href="{feed}"' in content, page
         assert 'class="follow"' in content, page
+
+
+def test_feeds_are_served_when_the_cache_is_down(client, stories, monkeypatch):
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(cache, "get_or_set", cache_down)
+    monkeypatch.setattr(cache, "set", cache_down)
+    feed = parse(client, reverse("articles:latest-rss"))
+    assert [entry.title for entry in feed.entries] == [story.title for story in stories]
