@@ -5,6 +5,7 @@ workers when the cache is Redis); a worker compares its dictionary's stamp with 
 tagging, one cache read per article, and rebuilds only when they differ.
 """
 
+import logging
 import threading
 import uuid
 
@@ -12,6 +13,8 @@ from django.core.cache import cache
 
 from .models import Alias, Entity
 from .tagging import AliasRecord, Dictionary, EntityKind, EntityRecord
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "entities:kb-version"
 
@@ -31,7 +34,12 @@ def kb_version() -> str:
 
 def kb_changed() -> None:
     """Tell every process that its compiled dictionary is out of date."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        # The cache is down: the editor's change is saved all the same. The stamp went with
+        # the cache (it keeps nothing on disk), so every worker rebuilds once it is back.
+        logger.warning("Could not mark the knowledge base as changed", exc_info=True)
 
 
 def get_dictionary() -> Dictionary:
