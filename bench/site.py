@@ -1,0 +1,146 @@
+"""Time the public pages and the admin on the seeded database, in-process (server time only)."""
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from entities.models import Relationship, RelationshipEvidence
+
+from .database import with_retries
+from .seed import biggest_company_slugs
+from .stats import median, percentile
+
+WARM_UPS = 3
+TIMED_REQUESTS = 30
+PAGE_TARGET_MS = 50
+SEARCH_TARGET_MS = 150
+ADMIN_TARGET_MS = 300
+BENCH_ADMIN = "bench-admin"
+# A host the default ALLOWED_HOSTS accepts.
+HOST = "127.0.0.1"
+COMMON_WORD = "cloud"
+RARE_WORD = "réalité"
+# Without collectstatic (and DEBUG off) the manifest storage would fail on {% static %}.
+PLAIN_STATIC_FILES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    url: str
+    target_ms: int
+    admin: bool = False
+
+
+def pages() -> list[Page]:
+    """Return the pages to time, picked from the seeded data."""
+    biggest, second = biggest_company_slugs(2)
+    company = f"/companies/{biggest}/"
+    a_slug, b_slug = busiest_pair()
+    story = (
+        Article.objects.published()
+        .filter(pk__in=RelationshipEvidence.objects.values("article_id"))
+        .values_list("slug", flat=True)
+        .first()
+    )
+    article_id = Article.objects.filter(status=Article.Status.PUBLISHED).values_list(
+        "pk", flat=True
+    )[0]
+    year_ago = (timezone.now() - timezone.timedelta(days=365)).date().isoformat()
+    filtered = urlencode({"language": "fr", "published_after": year_ago, "also": second})
+    admin_list = "/admin/articles/article/"
+    return [
+        Page("home", "/", PAGE_TARGET_MS),
+        Page(f"timeline {biggest} p1", company, PAGE_TARGET_MS),
+        Page(f"timeline {biggest} p200", f"{company}?page=200", PAGE_TARGET_MS),
+        Page("timeline filtered (fr, 1 y, also)", f"{company}?{filtered}", PAGE_TARGET_MS),
+        Page(f"pair {a_slug} / {b_slug}", f"/partnerships/{a_slug}/{b_slug}/", PAGE_TARGET_MS),
+        Page("partnerships", "/partnerships/", PAGE_TARGET_MS),
+        Page("story", f"/stories/{story}/", PAGE_TARGET_MS),
+        Page(
+            f"search {COMMON_WORD!r}", f"/search/?{urlencode({'q': COMMON_WORD})}", SEARCH_TARGET_MS
+        ),
+        Page(f"search {RARE_WORD!r}", f"/search/?{urlencode({'q': RARE_WORD})}", SEARCH_TARGET_MS),
+        Page("admin articles", admin_list, ADMIN_TARGET_MS, admin=True),
+        Page(
+            "admin articles published+fr",
+            f"{admin_list}?status=published&language=fr",
+            ADMIN_TARGET_MS,
+            admin=True,
+        ),
+        Page(
+            f"admin articles q={RARE_WORD}",
+            f"{admin_list}?{urlencode({'q': RARE_WORD})}",
+            ADMIN_TARGET_MS,
+            admin=True,
+        ),
+        Page("admin article change", f"{admin_list}{article_id}/change/", ADMIN_TARGET_MS, True),
+    ]
+
+
+def busiest_pair() -> tuple[str, str]:
+    """Return the slugs of the two companies with the most public relationship evidence."""
+    row = (
+        Relationship.objects.exclude(status=Relationship.Status.REJECTED)
+        .values("company_a__slug", "company_b__slug")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("-evidence_count")
+        .first()
+    )
+    return row["company_a__slug"], row["company_b__slug"]
+
+
+def run() -> list[dict]:
+    """Time every page; return one row of figures per page."""
+    visitor = Client(HTTP_HOST=HOST)
+    editor = Client(HTTP_HOST=HOST)
+    user, _ = get_user_model().objects.get_or_create(
+        username=BENCH_ADMIN, defaults={"is_staff": True, "is_superuser": True}
+    )
+    editor.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    rows = []
+    with override_settings(STORAGES=PLAIN_STATIC_FILES):
+        for page in pages():
+            rows.append(with_retries(time_page, editor if page.admin else visitor, page))
+    return rows
+
+
+def time_page(client: Client, page: Page) -> dict:
+    """Request the page a few times to warm up, then time it; count its queries once."""
+    for _ in range(WARM_UPS):
+        response = client.get(page.url, secure=True)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page.url, secure=True)
+    samples = []
+    for _ in range(TIMED_REQUESTS):
+        started = time.perf_counter()
+        response = client.get(page.url, secure=True)
+        samples.append(time.perf_counter() - started)
+    slowest = max(
+        queries.captured_queries,
+        key=lambda query: float(query["time"]),
+        default={"time": "nan", "sql": ""},
+    )
+    return {
+        "label": page.label,
+        "url": page.url,
+        "status": response.status_code,
+        "median_ms": median(samples) * 1000,
+        "p95_ms": percentile(samples, 95) * 1000,
+        "target_ms": page.target_ms,
+        "queries": len(queries.captured_queries),
+        "slowest_query_ms": float(slowest["time"]) * 1000,
+        "slowest_query": slowest["sql"],
+        "select_options": response.content.count(b"<option"),
+    }
