@@ -105,9 +105,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Re-run tagging", permissions=["change"])
     def rerun_tagging(self, request, queryset):
-        for article in queryset:
+        # Re-tagging rewrites a story's entity tags: only for articles this user may change
+        # (an Editor's drafts), as the action's "change" permission is checked without one.
+        allowed = [article for article in queryset if self.has_change_permission(request, article)]
+        if skipped := len(queryset) - len(allowed):
+            self.message_user(
+                request,
+                f"{skipped} article(s) skipped: you may not change them.",
+                messages.ERROR,
+            )
+        for article in allowed:
             article_request_tagging(article=article)
-        self.message_user(request, f"Tagging requested for {len(queryset)} article(s).")
+        if allowed:
+            self.message_user(request, f"Tagging requested for {len(allowed)} article(s).")
 
     def _transition(self, request, queryset, step):
         moved = 0

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from entities.models import Mention
 
@@ -79,7 +80,9 @@ class StoryFeed(Feed):
         return xml_safe(story.title)
 
     def item_description(self, story):
-        return xml_safe(story.standfirst)
+        # An RSS description and an Atom summary (type="html") are HTML to a feed reader, and
+        # the standfirst is plain text: escaped, "<script>" stays text once the XML is read.
+        return escape(xml_safe(story.standfirst))
 
     def item_link(self, story):
         return story.get_absolute_url()

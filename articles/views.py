@@ -8,6 +8,7 @@ from entities.selectors import related_stories, story_relationships, with_entity
 
 from .filters import StoryFilter, apply_filters
 from .models import Article
+from .pagination import CappedPaginator
 from .rendering import linked_paragraphs
 from .search import search_stories
 
@@ -28,6 +29,7 @@ class PublishedStoriesMixin:
     """Start every list from the published stories and paginate it."""
 
     paginate_by = 20
+    paginator_class = CappedPaginator
 
     def published_stories(self):
         return Article.objects.published()

@@ -1,6 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,10 +162,13 @@ class Mention(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["entity", "is_subject", "-article_published_at"],
+                fields=["entity", "is_subject", "-article_published_at", "-article"],
                 name="mention_subject_timeline_idx",
             ),
-            models.Index(fields=["entity", "-article_published_at"], name="mention_timeline_idx"),
+            models.Index(
+                fields=["entity", "-article_published_at", "-article"],
+                name="mention_timeline_idx",
+            ),
         ]
 
     def __str__(self):
@@ -243,13 +246,15 @@ class Topic(models.Model):
 
 class RelationshipQuerySet(models.QuerySet):
     def public(self):
-        """Return relationships readers may see: confirmed, or detected with published evidence."""
-        published_evidence = RelationshipEvidence.objects.filter(
-            relationship=OuterRef("pk"), article__in=Article.objects.published()
-        )
+        """Return relationships readers may see: confirmed, or detected with published evidence.
+
+        `last_seen` is the newest published story giving evidence, kept up to date by
+        `relationships_refresh_seen` whenever evidence or a story's publication changes, so
+        "has published evidence" needs no look at the evidence itself.
+        """
         return self.filter(
             Q(status=Relationship.Status.CONFIRMED)
-            | Q(Exists(published_evidence), status=Relationship.Status.DETECTED)
+            | Q(status=Relationship.Status.DETECTED, last_seen__isnull=False)
         )
 
     def involving(self, company):
@@ -302,11 +307,8 @@ class Relationship(models.Model):
                 condition=~Q(company_a=F("company_b")), name="relationship_two_companies"
             ),
         ]
-        indexes = [
-            models.Index(
-                F("last_seen").desc(nulls_last=True), "kind", name="relationship_newest_idx"
-            ),
-        ]
+        # The newest-first index (last_seen DESC NULLS LAST) is made on PostgreSQL only, by
+        # migration 0004: SQLite cannot put NULLS LAST in an index.
 
     def __str__(self):
         return f"{self.company_a} – {self.company_b} ({self.get_kind_display().lower()})"

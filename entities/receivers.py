@@ -1,5 +1,5 @@
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from articles.feed_cache import feeds_changed
@@ -40,3 +40,14 @@ def expire_feeds(sender, **kwargs):
     # Feed items carry entity names as categories, and kind and topic feeds follow
     # relationships: an editor's change to any of them must reach the feeds.
     transaction.on_commit(feeds_changed)
+
+
+@receiver(pre_delete, sender=Article)
+def refresh_relationships_of_deleted_article(sender, instance, **kwargs):
+    relationship_ids = list(
+        RelationshipEvidence.objects.filter(article=instance).values_list(
+            "relationship_id", flat=True
+        )
+    )
+    # After the delete has taken the evidence with it.
+    transaction.on_commit(lambda: relationships_refresh_seen(relationship_ids))

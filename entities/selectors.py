@@ -13,6 +13,10 @@ from .models import Entity, Mention, Relationship, RelationshipEvidence
 CHART_MONTHS = 24
 CO_MENTION_WINDOW = 300
 EVIDENCE_PER_RELATIONSHIP = 10
+RELATIONSHIP_CARDS = 30
+RELATED_ENTITIES = 5
+RELATED_WINDOW_DAYS = 183
+RELATED_CANDIDATES = 500
 
 
 def timeline(entity: Entity, *, subjects_only: bool = True):
@@ -24,11 +28,18 @@ def timeline(entity: Entity, *, subjects_only: bool = True):
     }
     if subjects_only:
         mention_filter["mentions__is_subject"] = True
+    # Ordered by the mention's columns so that the timeline index gives the order.
     return (
         Article.objects.published()
         .filter(**mention_filter)
-        .order_by("-mentions__article_published_at", "-pk")
+        .order_by("-mentions__article_published_at", "-mentions__article_id")
     )
+
+
+def timeline_mentions(entity: Entity, *, subjects_only: bool = True):
+    """Return the mentions behind an unfiltered timeline: one per story."""
+    mentions = Mention.objects.published().filter(entity=entity)
+    return mentions.filter(is_subject=True) if subjects_only else mentions
 
 
 def with_entity_chips(stories):
@@ -98,7 +109,7 @@ def relationship_cards(entity: Entity) -> list[tuple[str, list[Relationship]]]:
         .involving(entity)
         .select_related("company_a", "company_b")
         .prefetch_related("topics")
-        .newest_first()
+        .newest_first()[:RELATIONSHIP_CARDS]
     )
     grouped: dict[str, list[Relationship]] = {kind: [] for kind in Relationship.Kind.values}
     for relationship in relationships:
@@ -132,23 +143,39 @@ def pair_stories(company_a: Entity, company_b: Entity):
 
 
 def related_stories(article: Article, limit: int = 5):
-    """Return other published stories sharing the most entities with this one."""
-    entity_ids = list(article.mentions.visible().values_list("entity_id", flat=True))
-    if not entity_ids:
-        return []
-    shared = Counter(
-        dict(
-            Mention.objects.published()
-            .filter(entity_id__in=entity_ids)
-            .exclude(article=article)
-            .values("article_id")
-            .annotate(shared=Count("id"))
-            .order_by("-shared", "-article_published_at")
-            .values_list("article_id", "shared")[:limit]
-        )
+    """Return other published stories sharing the most entities with this one.
+
+    Candidates are the stories of the same year around this one that name its most salient
+    entities, so that a story about a giant does not weigh its whole archive.
+    """
+    entity_ids = list(
+        article.mentions.visible()
+        .order_by("-salience")
+        .values_list("entity_id", flat=True)[:RELATED_ENTITIES]
     )
-    stories = Article.objects.published().select_related("outlet").in_bulk(list(shared))
-    return [stories[pk] for pk, _ in shared.most_common() if pk in stories]
+    if not entity_ids or article.published_at is None:
+        return []
+    window = timezone.timedelta(days=RELATED_WINDOW_DAYS)
+    candidates = (
+        Mention.objects.published()
+        .filter(
+            entity_id__in=entity_ids,
+            article_published_at__range=(
+                article.published_at - window,
+                article.published_at + window,
+            ),
+        )
+        .exclude(article=article)
+        .order_by("-article_published_at")
+        .values_list("article_id", flat=True)[:RELATED_CANDIDATES]
+    )
+    shared = Counter(candidates)
+    stories = (
+        Article.objects.published()
+        .select_related("outlet")
+        .in_bulk([pk for pk, _ in shared.most_common(limit)])
+    )
+    return [stories[pk] for pk, _ in shared.most_common(limit) if pk in stories]
 
 
 def story_relationships(article: Article):

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView
 
+from articles.pagination import CappedPaginator
 from articles.views import FilteredStoriesMixin, feed_links
 
 from .filters import CompanyFilter, RelationshipFilter
@@ -14,6 +15,7 @@ from .selectors import (
     relationship_cards,
     stories_per_month,
     timeline,
+    timeline_mentions,
     with_entity_chips,
 )
 
@@ -22,6 +24,7 @@ class CompanyListView(ListView):
     template_name = "entities/company_list.html"
     context_object_name = "companies"
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         companies = Entity.objects.filter(kind=Entity.Kind.COMPANY).order_by("name")
@@ -59,6 +62,18 @@ class EntityTimelineView(FilteredStoriesMixin, ListView):
             self.filtered(timeline(self.entity, subjects_only=self.subjects_only))
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if not (
+            self.filterset.is_bound
+            and self.filterset.is_valid()
+            and any(self.filterset.form.cleaned_data.values())
+        ):
+            # Unfiltered, the timeline has one row per mention: count those, not the join.
+            kwargs["count_source"] = timeline_mentions(
+                self.entity, subjects_only=self.subjects_only
+            )
+        return super().get_paginator(queryset, per_page, **kwargs)
+
     def get_context_data(self, **kwargs):
         entity = self.entity
         context = {
@@ -83,6 +98,7 @@ class PartnershipListView(ListView):
     template_name = "entities/partnership_list.html"
     context_object_name = "relationships"
     paginate_by = 20
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         relationships = (

@@ -78,6 +78,10 @@ def ensure_editorial_groups():
     """Recreate the groups the data migrations made, after a transactional test flushed them."""
     if Group.objects.filter(name__in=["Editor", "Chief editor"]).count() == 2:
         return
-    for app_label in ["articles", "entities"]:
-        migration = importlib.import_module(f"{app_label}.migrations.0002_editorial_groups")
+    for app_label, name in [
+        ("articles", "0002_editorial_groups"),
+        ("entities", "0002_editorial_groups"),
+        ("entities", "0003_chief_editor_deletes_relationships"),
+    ]:
+        migration = importlib.import_module(f"{app_label}.migrations.{name}")
         grant_group_permissions(apps, app_label, migration.PERMISSIONS)

@@ -1,5 +1,7 @@
 """Test settings: production settings with what a test client and live server need."""
 
+from datetime import timedelta
+
 from newsdesk.settings import *  # noqa: F403
 from newsdesk.settings import STORAGES
 
@@ -21,3 +23,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tasks run in-process unless a test starts a real worker (tests/services.py).
 CELERY_TASK_ALWAYS_EAGER = True
+# Login throttling stays on in tests (tests/security/test_login_throttling.py), with fixed
+# numbers whatever the environment says. force_login() does not authenticate, so it is never
+# throttled; client.login() needs a request for django-axes: use force_login().
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
