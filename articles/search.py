@@ -26,17 +26,25 @@ _RANK_SQL = (
 )
 
 
-def search_stories(stories, query: str):
-    """Return the stories matching the query, best first (title matches weigh most)."""
+def matching_stories(stories, query: str):
+    """Return the stories whose title, standfirst or body match the query, in any order."""
     query = query.strip()
     if connection.vendor != "postgresql":
         return stories.filter(
             Q(title__icontains=query) | Q(standfirst__icontains=query) | Q(body__icontains=query)
-        ).order_by("-published_at", "-pk")
+        )
     # The SQL is constant; the reader's words only ever travel as query parameters.
     matches = RawSQL(_MATCH_SQL, (query, query, query), output_field=BooleanField())  # noqa: S611
+    return stories.alias(matches=matches).filter(matches=True)
+
+
+def search_stories(stories, query: str):
+    """Return the stories matching the query, best first (title matches weigh most)."""
+    query = query.strip()
+    matching = matching_stories(stories, query)
+    if connection.vendor != "postgresql":
+        return matching.order_by("-published_at", "-pk")
     rank = RawSQL(_RANK_SQL, (query,), output_field=FloatField())  # noqa: S611
-    matching = stories.alias(matches=matches).filter(matches=True)
     newest = matching.order_by("-published_at").values("pk")[:RANKED_MATCHES]
     return (
         stories.filter(pk__in=newest)

@@ -263,3 +263,12 @@ def test_change_form_carries_the_stored_version(editor_client):
     article.save()
     page = editor_client.get(change_url(article)).content.decode()
     assert f'name="expected_version" value="{article.version}"' in page
+
+
+def test_admin_search_finds_words_in_the_body_and_a_pasted_source_url(chief_client):
+    wanted = ArticleFactory(body="The foundry doubled its wafer output this spring.")
+    ArticleFactory(body="Nothing to see here.")
+    by_word = chief_client.get(CHANGELIST, {"q": "wafer"})
+    assert list(by_word.context["cl"].result_list) == [wanted]
+    by_url = chief_client.get(CHANGELIST, {"q": wanted.source_url})
+    assert list(by_url.context["cl"].result_list) == [wanted]
