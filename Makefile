@@ -7,7 +7,7 @@ DEV := DEBUG=1
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk_bench
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format worker beat bench
+.PHONY: help install run test lint format worker beat bench loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -47,3 +47,6 @@ beat: install ## Start Celery beat, which runs the periodic tagging sweep
 
 bench: install ## Run the benchmarks on BENCH_DATABASE_URL (BENCH_ARGS=--reseed to seed again)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
+
+loadtest: install ## gunicorn (2 workers) on the benchmark data, 50 locust readers for 60 s
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.loadtest
