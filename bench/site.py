@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.feed_cache import feeds_changed
 from articles.models import Article
 from entities.models import Relationship, RelationshipEvidence
 
@@ -23,6 +24,8 @@ TIMED_REQUESTS = 30
 PAGE_TARGET_MS = 50
 SEARCH_TARGET_MS = 150
 ADMIN_TARGET_MS = 300
+FEED_TARGET_MS = 30
+CACHED_FEED_TARGET_MS = 5
 BENCH_ADMIN = "bench-admin"
 # A host the default ALLOWED_HOSTS accepts.
 HOST = "127.0.0.1"
@@ -41,6 +44,8 @@ class Page:
     url: str
     target_ms: int
     admin: bool = False
+    # Expire the cached feeds before each request, to time a feed being rendered.
+    uncached: bool = False
 
 
 def pages() -> list[Page]:
@@ -67,6 +72,8 @@ def pages() -> list[Page]:
         Page("timeline filtered (fr, 1 y, also)", f"{company}?{filtered}", PAGE_TARGET_MS),
         Page(f"pair {a_slug} / {b_slug}", f"/partnerships/{a_slug}/{b_slug}/", PAGE_TARGET_MS),
         Page("partnerships", "/partnerships/", PAGE_TARGET_MS),
+        Page(f"feed {biggest} (rendered)", f"{company}rss/", FEED_TARGET_MS, uncached=True),
+        Page(f"feed {biggest} (cached)", f"{company}rss/", CACHED_FEED_TARGET_MS),
         Page("story", f"/stories/{story}/", PAGE_TARGET_MS),
         Page(
             f"search {COMMON_WORD!r}", f"/search/?{urlencode({'q': COMMON_WORD})}", SEARCH_TARGET_MS
@@ -124,6 +131,8 @@ def time_page(client: Client, page: Page) -> dict:
         response = client.get(page.url, secure=True)
     samples = []
     for _ in range(TIMED_REQUESTS):
+        if page.uncached:
+            feeds_changed()
         started = time.perf_counter()
         response = client.get(page.url, secure=True)
         samples.append(time.perf_counter() - started)

@@ -81,8 +81,8 @@ def stories_per_month(entity: Entity, *, subjects_only: bool = True) -> list[dic
     return months
 
 
-def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> list[tuple[Entity, int]]:
-    """Return the entities of these kinds most often named in the entity's latest stories."""
+def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> dict[str, list]:
+    """Return, per kind, the entities most often named in the entity's latest stories."""
     recent_articles = (
         Mention.objects.published()
         .filter(entity=entity)
@@ -93,13 +93,16 @@ def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> list[tuple
         Mention.objects.visible()
         .filter(article_id__in=Subquery(recent_articles), entity__kind__in=kinds)
         .exclude(entity=entity)
-        .values("entity_id")
+        .values_list("entity_id", "entity__kind")
         .annotate(stories=Count("id"))
-        .order_by("-stories", "entity_id")[:limit]
+        .order_by("-stories", "entity_id")
     )
-    counts = {row["entity_id"]: row["stories"] for row in rows}
-    entities = Entity.objects.in_bulk(list(counts))
-    return [(entities[pk], n) for pk, n in counts.items() if pk in entities]
+    top: dict[str, list[tuple[int, int]]] = {kind: [] for kind in kinds}
+    for entity_id, kind, stories in rows:
+        if len(top[kind]) < limit:
+            top[kind].append((entity_id, stories))
+    entities = Entity.objects.in_bulk([pk for pairs in top.values() for pk, _ in pairs])
+    return {kind: [(entities[pk], n) for pk, n in pairs] for kind, pairs in top.items()}
 
 
 def relationship_cards(entity: Entity) -> list[tuple[str, list[Relationship]]]:

@@ -86,11 +86,12 @@ class EntityTimelineView(FilteredStoriesMixin, ListView):
         }
         if entity.kind == Entity.Kind.COMPANY:
             context["relationship_groups"] = relationship_cards(entity)
-            context["people"] = co_mentioned(entity, [Entity.Kind.PERSON])
-            context["products"] = co_mentioned(entity, [Entity.Kind.PRODUCT])
+            named_with = co_mentioned(entity, [Entity.Kind.PERSON, Entity.Kind.PRODUCT])
+            context["people"] = named_with[Entity.Kind.PERSON]
+            context["products"] = named_with[Entity.Kind.PRODUCT]
             context["subsidiaries"] = list(entity.subsidiaries.order_by("name"))
         else:
-            context["companies"] = co_mentioned(entity, [Entity.Kind.COMPANY])
+            context["companies"] = co_mentioned(entity, [Entity.Kind.COMPANY])[Entity.Kind.COMPANY]
         return super().get_context_data(**context, **kwargs)
 
 
