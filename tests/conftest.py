@@ -1,10 +1,14 @@
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery"
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
 
 def require_service(what: str) -> None:
@@ -52,3 +56,23 @@ def newsroom(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_newsroom()
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def chromium_page(monkeypatch):
+    """A page in Debian's headless chromium (never a downloaded browser)."""
+    if not shutil.which(CHROMIUM):
+        require_service("Debian chromium")
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        yield page
+        browser.close()

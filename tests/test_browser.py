@@ -1,43 +1,18 @@
 """Drive the admin in Debian's chromium, as an Editor would."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from articles.models import Article
-from tests.conftest import PASSWORD, require_service
+from tests.conftest import PASSWORD, SCREENSHOTS
 from tests.factories import OutletFactory, UserFactory
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        require_service("Debian chromium")
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        yield page
-        browser.close()
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_editor_creates_a_draft_and_cannot_publish_it(browser_page, live_server):
+def test_editor_creates_a_draft_and_cannot_publish_it(chromium_page, live_server):
     UserFactory(username="editor", groups=["Editor"])
     outlet = OutletFactory(name="Newsdesk Wire")
-    page = browser_page
+    page = chromium_page
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)

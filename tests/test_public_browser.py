@@ -1,50 +1,31 @@
 """Read the public site in Debian's chromium, as a reader would: follow links, filter, search."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import require_service
+from tests.conftest import SCREENSHOTS
 from tests.public_site import build_newsroom
 from tests.services import require_postgresql
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
-
 
 @pytest.fixture
-def reader(monkeypatch):
+def reader(chromium_page):
     """A chromium page that records console errors and uncaught page errors."""
-    if not shutil.which(CHROMIUM):
-        require_service("Debian chromium")
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.problems = []
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and page.problems.append(f"{page.url}: {message.text}")
-            ),
-        )
-        page.on("pageerror", lambda error: page.problems.append(f"{page.url}: {error}"))
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400 and page.problems.append(f"{response.status} {response.url}")
-            ),
-        )
-        yield page
-        browser.close()
+    page = chromium_page
+    page.problems = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and page.problems.append(f"{page.url}: {message.text}")
+        ),
+    )
+    page.on("pageerror", lambda error: page.problems.append(f"{page.url}: {error}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and page.problems.append(f"{response.status} {response.url}")
+        ),
+    )
+    return page
 
 
 def screenshot(page, name: str) -> None:

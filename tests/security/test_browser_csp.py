@@ -1,43 +1,28 @@
 """The Content-Security-Policy, seen by a real browser: the admin works, nothing is refused."""
 
 import json
-import shutil
 
 import pytest
 
-from tests.conftest import PASSWORD, require_service
+from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 from tests.security.site_data import build_public_site
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        require_service("Debian chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.problems = []
-        # Chromium reports every refused script, style or frame on the console.
-        page.on(
-            "console",
-            lambda message: (
-                "Content Security Policy" in message.text
-                and page.problems.append(f"{page.url}: {message.text}")
-            ),
-        )
-        page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-        yield page
-        browser.close()
+def browser_page(chromium_page):
+    page = chromium_page
+    page.problems = []
+    # Chromium reports every refused script, style or frame on the console.
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and page.problems.append(f"{page.url}: {message.text}")
+        ),
+    )
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    return page
 
 
 def log_in(page, live_server, username):
