@@ -60,20 +60,24 @@ class StoryFeed(Feed):
     def stories(self, obj):
         return Article.objects.published().order_by("-published_at", "-pk")
 
+    filter_class = StoryFilter
+
+    def filtered_stories(self, obj):
+        """Return the feed's list with the filters given in the address."""
+        filterset = self.filter_class(self.request.GET or None, queryset=self.stories(obj))
+        return apply_filters(filterset)
+
     def items(self, obj=None):
-        filterset = StoryFilter(self.request.GET or None, queryset=self.stories(obj))
-        return (
-            apply_filters(filterset)
-            .select_related("outlet")
-            .prefetch_related(
-                Prefetch(
-                    "mentions",
-                    queryset=Mention.objects.visible()
-                    .select_related("entity")
-                    .order_by("-salience"),
-                    to_attr="tagged",
-                )
-            )[:FEED_LENGTH]
+        return self.tagged(self.filtered_stories(obj))[:FEED_LENGTH]
+
+    def tagged(self, stories):
+        """Load each story's outlet and visible entities, for the item's source and categories."""
+        return stories.select_related("outlet").prefetch_related(
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.visible().select_related("entity").order_by("-salience"),
+                to_attr="tagged",
+            )
         )
 
     def item_title(self, story):

@@ -1,5 +1,8 @@
+import datetime
+
 import django_filters
 from django import forms
+from django.utils import timezone
 
 from .language import LANGUAGE_CHOICES
 from .models import Article, Outlet
@@ -13,29 +16,45 @@ RELATIONSHIP_KIND_CHOICES = [
     ("investment", "Investment"),
     ("acquisition", "Acquisition"),
 ]
+VISIBLE_MENTION_STATUSES = ["suggested", "confirmed"]
 
 
 class SlugFilter(django_filters.CharFilter):
     field_class = forms.SlugField
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 class StoryFilter(django_filters.FilterSet):
-    """Filters for any list of published stories: timelines, pair pages and search."""
+    """Filters for any list of published stories: timelines, pair pages and search.
+
+    It filters stories, or rows that point at one story each (a subclass names the path):
+    a timeline filters the mentions it pages through, so that it never joins the stories
+    it does not show.
+    """
+
+    story_path = ""
+    story_id = "pk"
+    published_at = "published_at"
 
     published_after = django_filters.DateFilter(
-        field_name="published_at",
-        lookup_expr="date__gte",
+        method="filter_published_after",
         label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     published_before = django_filters.DateFilter(
-        field_name="published_at",
-        lookup_expr="date__lte",
+        method="filter_published_before",
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    outlet = django_filters.ModelChoiceFilter(queryset=Outlet.objects.all(), empty_label="Any")
-    language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES, empty_label="Any")
+    outlet = django_filters.ModelChoiceFilter(
+        queryset=Outlet.objects.all(), method="filter_story_field", empty_label="Any"
+    )
+    language = django_filters.ChoiceFilter(
+        choices=LANGUAGE_CHOICES, method="filter_story_field", empty_label="Any"
+    )
     also = SlugFilter(
         method="filter_also",
         label="Also naming",
@@ -53,27 +72,43 @@ class StoryFilter(django_filters.FilterSet):
         model = Article
         fields = []
 
+    # Dates compare with whole days in the site's time zone, written as a range on the
+    # timestamp so that an index on it serves the filter.
+    def filter_published_after(self, queryset, name, day):
+        if day == datetime.date.min:
+            return queryset
+        return queryset.filter(**{f"{self.published_at}__gte": start_of_day(day)})
+
+    def filter_published_before(self, queryset, name, day):
+        if day == datetime.date.max:
+            return queryset
+        next_day = start_of_day(day + datetime.timedelta(days=1))
+        return queryset.filter(**{f"{self.published_at}__lt": next_day})
+
+    def filter_story_field(self, queryset, name, value):
+        return queryset.filter(**{f"{self.story_path}{name}": value})
+
     def filter_also(self, queryset, name, slug):
-        return queryset.filter(
-            pk__in=Article.objects.filter(
-                mentions__entity__slug=slug,
-                mentions__status__in=["suggested", "confirmed"],
-            ).values("pk")
+        return self.stories_among(
+            queryset,
+            Article.objects.filter(
+                mentions__entity__slug=slug, mentions__status__in=VISIBLE_MENTION_STATUSES
+            ),
         )
 
     def filter_relationship(self, queryset, name, kind):
-        return queryset.filter(
-            pk__in=Article.objects.filter(
-                relationship_evidence__relationship__kind=kind,
-            ).values("pk")
+        return self.stories_among(
+            queryset, Article.objects.filter(relationship_evidence__relationship__kind=kind)
         )
 
     def filter_topic(self, queryset, name, slug):
-        return queryset.filter(
-            pk__in=Article.objects.filter(
-                relationship_evidence__relationship__topics__slug=slug,
-            ).values("pk")
+        return self.stories_among(
+            queryset,
+            Article.objects.filter(relationship_evidence__relationship__topics__slug=slug),
         )
+
+    def stories_among(self, queryset, stories):
+        return queryset.filter(**{f"{self.story_id}__in": stories.values("pk")})
 
 
 def apply_filters(filterset):

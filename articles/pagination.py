@@ -19,3 +19,18 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         return self.count_source[: self.cap].count()
+
+
+class StoryIdPaginator(CappedPaginator):
+    """Pages through a list's story ids, then loads only the stories of the page asked for.
+
+    The ids come in the list's order straight from an index, so page 200 skips 4,000 index
+    entries rather than 4,000 joined stories; `load` turns a page of ids into its stories.
+    """
+
+    def __init__(self, object_list, per_page, *args, load, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.load = load
+
+    def _get_page(self, story_ids, number, paginator):
+        return super()._get_page(self.load(list(story_ids)), number, paginator)

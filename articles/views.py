@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from entities.selectors import related_stories, story_relationships, with_entity_chips
+from entities.selectors import as_story_list, related_stories, story_relationships
 
 from .filters import StoryFilter, apply_filters
 from .models import Article
@@ -38,11 +38,12 @@ class PublishedStoriesMixin:
 class FilteredStoriesMixin(PublishedStoriesMixin):
     """A story list with the shared filters; an invalid value shows the unfiltered list."""
 
+    filter_class = StoryFilter
     # Query parameters that are not filters and survive "Clear filters".
     kept_parameters = ()
 
     def filtered(self, stories):
-        self.filterset = StoryFilter(self.request.GET or None, queryset=stories)
+        self.filterset = self.filter_class(self.request.GET or None, queryset=stories)
         return apply_filters(self.filterset)
 
     def get_context_data(self, **kwargs):
@@ -64,7 +65,7 @@ class HomeView(PublishedStoriesMixin, ListView):
     context_object_name = "stories"
 
     def get_queryset(self):
-        return with_entity_chips(self.published_stories())
+        return as_story_list(self.published_stories())
 
     def get_context_data(self, **kwargs):
         feed = feed_links(self.request, "articles:latest", "Latest stories")
@@ -106,7 +107,7 @@ class SearchView(FilteredStoriesMixin, ListView):
         stories = self.filtered(self.published_stories())
         if not self.query:
             return stories.none()
-        return with_entity_chips(search_stories(stories, self.query))
+        return as_story_list(search_stories(stories, self.query))
 
     def get_context_data(self, **kwargs):
         feed = feed_links(self.request, "articles:search", f"Stories matching “{self.query}”")

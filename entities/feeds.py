@@ -2,14 +2,25 @@
 
 from django.shortcuts import get_object_or_404, redirect
 
-from articles.feeds import StoryFeed, xml_safe
+from articles.feeds import FEED_LENGTH, StoryFeed, xml_safe
 from articles.models import Article
 
+from .filters import TimelineFilter
 from .models import Entity, Relationship, Topic
-from .selectors import pair_stories, timeline
+from .selectors import pair_timeline, story_ids, timeline
 
 
-class EntityFeed(StoryFeed):
+class TimelineFeed(StoryFeed):
+    """A feed of the stories behind a list of mentions, as the timeline pages show them."""
+
+    filter_class = TimelineFilter
+
+    def items(self, obj):
+        ids = list(story_ids(self.filtered_stories(obj))[:FEED_LENGTH])
+        return self.tagged(Article.objects.published()).in_order(ids)
+
+
+class EntityFeed(TimelineFeed):
     """A company's, person's or product's timeline, with the page's filters."""
 
     kind = Entity.Kind.COMPANY
@@ -30,7 +41,7 @@ class EntityFeed(StoryFeed):
         return timeline(entity, subjects_only=self.request.GET.get("mentions") != "all")
 
 
-class PairFeed(StoryFeed):
+class PairFeed(TimelineFeed):
     """The stories naming both companies of a pair."""
 
     def __call__(self, request, slug_a, slug_b):
@@ -60,7 +71,7 @@ class PairFeed(StoryFeed):
         return Relationship(company_a=pair[0], company_b=pair[1]).get_absolute_url()
 
     def stories(self, pair):
-        return pair_stories(*pair)
+        return pair_timeline(*pair)
 
 
 class RelationshipKindFeed(StoryFeed):

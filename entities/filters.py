@@ -1,9 +1,9 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from articles.filters import SlugFilter
+from articles.filters import SlugFilter, StoryFilter
 
-from .models import Entity, Relationship, Topic
+from .models import Entity, Mention, Relationship, RelationshipEvidence, Topic
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -50,3 +50,49 @@ class RelationshipFilter(django_filters.FilterSet):
 
     def filter_company(self, queryset, name, slug):
         return queryset.filter(Q(company_a__slug=slug) | Q(company_b__slug=slug))
+
+
+class TimelineFilter(StoryFilter):
+    """The story filters, applied to the mentions a timeline or a pair page pages through.
+
+    Each condition on another table is a probe per story (EXISTS on an index), never a list
+    of all the stories that meet it: the timeline is already the shorter list.
+    """
+
+    story_path = "article__"
+    story_id = "article_id"
+    published_at = "article_published_at"
+
+    class Meta:
+        model = Mention
+        fields = []
+
+    def filter_also(self, queryset, name, slug):
+        # The ids are looked up first: given an entity id, the planner knows from its
+        # statistics which of the two lists is the shorter one to walk.
+        entity_ids = list(Entity.objects.filter(slug=slug).values_list("pk", flat=True))
+        return queryset.filter(
+            Exists(
+                Mention.objects.published().filter(
+                    article_id=OuterRef("article_id"), entity_id__in=entity_ids
+                )
+            )
+        )
+
+    def filter_relationship(self, queryset, name, kind):
+        return queryset.filter(
+            Exists(
+                RelationshipEvidence.objects.filter(
+                    article_id=OuterRef("article_id"), relationship__kind=kind
+                )
+            )
+        )
+
+    def filter_topic(self, queryset, name, slug):
+        return queryset.filter(
+            Exists(
+                RelationshipEvidence.objects.filter(
+                    article_id=OuterRef("article_id"), relationship__topics__slug=slug
+                )
+            )
+        )

@@ -2,77 +2,94 @@
 
 from collections import Counter
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from articles.filters import start_of_day
 from articles.models import Article
 
 from .models import Entity, Mention, Relationship, RelationshipEvidence
 
 CHART_MONTHS = 24
-CO_MENTION_WINDOW = 300
+# What a link to an entity needs.
+ENTITY_LINK = ("kind", "name", "slug")
+STORY_CHIPS = 5
+CO_MENTION_WINDOW = 100
 EVIDENCE_PER_RELATIONSHIP = 10
 RELATIONSHIP_CARDS = 30
+CARD_FIELDS = [
+    "kind",
+    "last_seen",
+    *(f"{company}__{field}" for company in ("company_a", "company_b") for field in ENTITY_LINK),
+]
 RELATED_ENTITIES = 5
 RELATED_WINDOW_DAYS = 183
 RELATED_CANDIDATES = 500
 
 
 def timeline(entity: Entity, *, subjects_only: bool = True):
-    """Return the published stories naming the entity, newest first."""
-    mention_filter = {
-        "mentions__entity": entity,
-        "mentions__status__in": [Mention.Status.SUGGESTED, Mention.Status.CONFIRMED],
-        "mentions__article_published_at__isnull": False,
-    }
+    """Return the entity's mentions in published stories, one per story, newest first.
+
+    A timeline pages through these with index-only scans of the timeline indexes, then loads
+    just the stories of the page it shows (`stories_in_order`).
+    """
+    mentions = Mention.objects.published().filter(entity=entity)
     if subjects_only:
-        mention_filter["mentions__is_subject"] = True
-    # Ordered by the mention's columns so that the timeline index gives the order.
-    return (
-        Article.objects.published()
-        .filter(**mention_filter)
-        .order_by("-mentions__article_published_at", "-mentions__article_id")
+        mentions = mentions.filter(is_subject=True)
+    return mentions.order_by("-article_published_at", "-article_id")
+
+
+def pair_timeline(company_a: Entity, company_b: Entity):
+    """Return company_a's mentions in the published stories that name company_b too."""
+    return timeline(company_a, subjects_only=False).filter(
+        Exists(
+            Mention.objects.published().filter(article_id=OuterRef("article_id"), entity=company_b)
+        )
     )
 
 
-def timeline_mentions(entity: Entity, *, subjects_only: bool = True):
-    """Return the mentions behind an unfiltered timeline: one per story."""
-    mentions = Mention.objects.published().filter(entity=entity)
-    return mentions.filter(is_subject=True) if subjects_only else mentions
+def story_ids(mentions):
+    return mentions.values_list("article_id", flat=True)
 
 
-def with_entity_chips(stories):
-    """Prefetch each story's most salient visible entities, for the chips under its title."""
-    return stories.select_related("outlet").prefetch_related(
-        Prefetch(
-            "mentions",
-            queryset=Mention.objects.visible().select_related("entity").order_by("-salience"),
-            to_attr="chips",
+def stories_in_order(ids) -> list[Article]:
+    """Return the published stories with these ids, in that order, ready for a story list."""
+    return as_story_list(Article.objects.published()).in_order(ids)
+
+
+def as_story_list(stories):
+    """Load what a story list shows: the outlet and the most salient entities, not the body."""
+    # The entities come in a query of their own: joined, PostgreSQL walks the whole table.
+    return (
+        stories.defer("body")
+        .select_related("outlet")
+        .prefetch_related(
+            Prefetch(
+                "mentions",
+                queryset=Mention.objects.visible().order_by("-salience", "pk")[:STORY_CHIPS],
+                to_attr="chips",
+            ),
+            Prefetch("chips__entity", queryset=Entity.objects.only(*ENTITY_LINK)),
         )
     )
 
 
 def stories_per_month(entity: Entity, *, subjects_only: bool = True) -> list[dict]:
     """Return the number of stories per month over the two years up to the latest one."""
-    mentions = Mention.objects.published().filter(entity=entity)
-    if subjects_only:
-        mentions = mentions.filter(is_subject=True)
-    latest = (
-        mentions.order_by("-article_published_at")
-        .values_list("article_published_at", flat=True)
-        .first()
-    )
+    mentions = timeline(entity, subjects_only=subjects_only)
+    latest = mentions.values_list("article_published_at", flat=True).first()
     last_month = timezone.localtime(latest or timezone.now()).date().replace(day=1)
     first_month = last_month
     for _ in range(CHART_MONTHS - 1):
         first_month = (first_month - timezone.timedelta(days=1)).replace(day=1)
-    mentions = mentions.filter(article_published_at__date__gte=first_month)
     counts = {
         row["month"].date(): row["stories"]
-        for row in mentions.annotate(month=TruncMonth("article_published_at"))
+        for row in mentions.filter(article_published_at__gte=start_of_day(first_month))
+        .annotate(month=TruncMonth("article_published_at"))
+        .order_by()
         .values("month")
-        .annotate(stories=Count("id"))
+        .annotate(stories=Count("*"))
     }
     months, month = [], first_month
     while month <= last_month:
@@ -83,25 +100,22 @@ def stories_per_month(entity: Entity, *, subjects_only: bool = True) -> list[dic
 
 def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> dict[str, list]:
     """Return, per kind, the entities most often named in the entity's latest stories."""
-    recent_articles = (
-        Mention.objects.published()
-        .filter(entity=entity)
-        .order_by("-article_published_at")
-        .values("article_id")[:CO_MENTION_WINDOW]
-    )
+    recent_articles = story_ids(timeline(entity, subjects_only=False))[:CO_MENTION_WINDOW]
     rows = (
-        Mention.objects.visible()
+        Mention.objects.published()
         .filter(article_id__in=Subquery(recent_articles), entity__kind__in=kinds)
         .exclude(entity=entity)
         .values_list("entity_id", "entity__kind")
-        .annotate(stories=Count("id"))
+        .annotate(stories=Count("*"))
         .order_by("-stories", "entity_id")
     )
     top: dict[str, list[tuple[int, int]]] = {kind: [] for kind in kinds}
     for entity_id, kind, stories in rows:
         if len(top[kind]) < limit:
             top[kind].append((entity_id, stories))
-    entities = Entity.objects.in_bulk([pk for pairs in top.values() for pk, _ in pairs])
+    entities = Entity.objects.only(*ENTITY_LINK).in_bulk(
+        [pk for pairs in top.values() for pk, _ in pairs]
+    )
     return {kind: [(entities[pk], n) for pk, n in pairs] for kind, pairs in top.items()}
 
 
@@ -111,6 +125,7 @@ def relationship_cards(entity: Entity) -> list[tuple[str, list[Relationship]]]:
         Relationship.objects.public()
         .involving(entity)
         .select_related("company_a", "company_b")
+        .only(*CARD_FIELDS)
         .prefetch_related("topics")
         .newest_first()[:RELATIONSHIP_CARDS]
     )
@@ -135,13 +150,6 @@ def published_evidence(relationships):
             .order_by("-article__published_at", "start")[:EVIDENCE_PER_RELATIONSHIP],
             to_attr="public_evidence",
         )
-    )
-
-
-def pair_stories(company_a: Entity, company_b: Entity):
-    """Return the published stories naming both companies, newest first."""
-    return timeline(company_a, subjects_only=False).filter(
-        pk__in=Mention.objects.visible().filter(entity=company_b).values("article_id")
     )
 
 

@@ -2,21 +2,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView
 
-from articles.pagination import CappedPaginator
+from articles.pagination import CappedPaginator, StoryIdPaginator
 from articles.views import FilteredStoriesMixin, feed_links
 
-from .filters import CompanyFilter, RelationshipFilter
+from .filters import CompanyFilter, RelationshipFilter, TimelineFilter
 from .models import Entity, Relationship
 from .selectors import (
     co_mentioned,
     entity_story_counts,
-    pair_stories,
+    pair_timeline,
     published_evidence,
     relationship_cards,
+    stories_in_order,
     stories_per_month,
+    story_ids,
     timeline,
-    timeline_mentions,
-    with_entity_chips,
 )
 
 
@@ -43,11 +43,21 @@ class CompanyListView(ListView):
         )
 
 
-class EntityTimelineView(FilteredStoriesMixin, ListView):
+class TimelineMixin(FilteredStoriesMixin):
+    """A list paged through the mentions behind it, loading only the stories of the page."""
+
+    context_object_name = "stories"
+    filter_class = TimelineFilter
+    paginator_class = StoryIdPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, load=stories_in_order, **kwargs)
+
+
+class EntityTimelineView(TimelineMixin, ListView):
     """A company's, person's or product's stories, newest first, grouped by month."""
 
     template_name = "entities/timeline.html"
-    context_object_name = "stories"
     kind = Entity.Kind.COMPANY
     kept_parameters = ("mentions",)
 
@@ -58,21 +68,7 @@ class EntityTimelineView(FilteredStoriesMixin, ListView):
             slug=self.kwargs["slug"],
         )
         self.subjects_only = self.request.GET.get("mentions") != "all"
-        return with_entity_chips(
-            self.filtered(timeline(self.entity, subjects_only=self.subjects_only))
-        )
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        if not (
-            self.filterset.is_bound
-            and self.filterset.is_valid()
-            and any(self.filterset.form.cleaned_data.values())
-        ):
-            # Unfiltered, the timeline has one row per mention: count those, not the join.
-            kwargs["count_source"] = timeline_mentions(
-                self.entity, subjects_only=self.subjects_only
-            )
-        return super().get_paginator(queryset, per_page, **kwargs)
+        return story_ids(self.filtered(timeline(self.entity, subjects_only=self.subjects_only)))
 
     def get_context_data(self, **kwargs):
         entity = self.entity
@@ -129,11 +125,10 @@ class PartnershipListView(ListView):
         )
 
 
-class PairView(FilteredStoriesMixin, ListView):
+class PairView(TimelineMixin, ListView):
     """Two companies: every public relationship between them, its evidence, their stories."""
 
     template_name = "entities/pair.html"
-    context_object_name = "stories"
 
     def get(self, request, *args, **kwargs):
         slug_a, slug_b = kwargs["slug_a"], kwargs["slug_b"]
@@ -150,7 +145,7 @@ class PairView(FilteredStoriesMixin, ListView):
         if len(companies) != 2:
             raise Http404("No such companies.")
         self.company_a, self.company_b = companies
-        return with_entity_chips(self.filtered(pair_stories(self.company_a, self.company_b)))
+        return story_ids(self.filtered(pair_timeline(self.company_a, self.company_b)))
 
     def get_context_data(self, **kwargs):
         relationships = published_evidence(
