@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities.admin import MentionInline
@@ -11,6 +10,7 @@ from .models import Article, Outlet
 from .pagination import CappedPaginator
 from .search import matching_stories
 from .services import article_request_tagging, article_save, article_transition
+from .source_urls import InvalidSourceURL, normalize_source_url
 
 
 @admin.register(Outlet)
@@ -68,10 +68,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        # Full-text search (an index) rather than a scan of every body; a pasted source URL
-        # finds its article too.
-        found = matching_stories(Article.objects.all(), search_term).values("pk")
-        return queryset.filter(Q(pk__in=found) | Q(source_url=search_term.strip())), False
+        # A pasted source URL finds its article (however it was written); words are looked
+        # up in the full-text index rather than by scanning every body.
+        try:
+            return queryset.filter(source_url=normalize_source_url(search_term)), False
+        except InvalidSourceURL:
+            found = matching_stories(Article.objects.all(), search_term).values("pk")
+            return queryset.filter(pk__in=found), False
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")

@@ -140,6 +140,8 @@ class Article(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            # The admin's list: every article, newest first, and its date hierarchy.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             models.Index(
                 fields=["tagging_status", "tagging_requested_at"], name="article_tagging_sweep_idx"
             ),

@@ -18,7 +18,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.count_source[: self.cap].count()
+        # Without its order, the capped count can stop at any `cap` rows an index gives.
+        return self.count_source.order_by()[: self.cap].count()
 
 
 class StoryIdPaginator(CappedPaginator):

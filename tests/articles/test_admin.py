@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory, OutletFactory
@@ -272,3 +275,44 @@ def test_admin_search_finds_words_in_the_body_and_a_pasted_source_url(chief_clie
     assert list(by_word.context["cl"].result_list) == [wanted]
     by_url = chief_client.get(CHANGELIST, {"q": wanted.source_url})
     assert list(by_url.context["cl"].result_list) == [wanted]
+
+
+def published_on(year, month=6, **fields):
+    return ArticleFactory(
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.make_aware(datetime.datetime(year, month, 15, 12)),
+        **fields,
+    )
+
+
+def hierarchy_titles(response):
+    return [choice["title"] for choice in response.context["choices"]]
+
+
+def test_date_hierarchy_lists_only_the_years_that_have_articles(chief_client):
+    published_on(2021)
+    published_on(2023, language="fr")
+    published_on(2023, month=9, language="fr")
+    published_on(2025)
+    ArticleFactory()  # a draft has no date: it names no year
+    assert hierarchy_titles(chief_client.get(CHANGELIST)) == ["2021", "2023", "2025"]
+    french = chief_client.get(CHANGELIST, {"language": "fr"})
+    # One year only: the hierarchy opens on that year's months, as Django's does.
+    assert hierarchy_titles(french) == ["June 2023", "September 2023"]
+
+
+def test_date_hierarchy_of_a_search_lists_the_years_of_the_matches(chief_client):
+    published_on(2022, body="The foundry doubled its wafer output.")
+    published_on(2024, body="The foundry cut its wafer prices.")
+    published_on(2023, body="Nothing about silicon here.")
+    response = chief_client.get(CHANGELIST, {"q": "wafer"})
+    assert hierarchy_titles(response) == ["2022", "2024"]
+    assert chief_client.get(CHANGELIST, {"published_at__year": "2024"}).status_code == 200
+
+
+def test_admin_search_finds_a_source_url_however_it_is_written(chief_client):
+    wanted = ArticleFactory(source_url="https://news.example/arm-qualcomm")
+    ArticleFactory(source_url="https://news.example/arm-qualcomm-2")
+    pasted = "HTTPS://News.Example/arm-qualcomm/?utm_source=newsletter"
+    response = chief_client.get(CHANGELIST, {"q": pasted})
+    assert list(response.context["cl"].result_list) == [wanted]
