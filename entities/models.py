@@ -179,11 +179,6 @@ class Mention(models.Model):
                 condition=IN_TIMELINES,
                 name="mention_timeline_idx",
             ),
-            models.Index(
-                fields=["article", "entity"],
-                condition=IN_TIMELINES,
-                name="mention_published_story_idx",
-            ),
         ]
 
     def __str__(self):

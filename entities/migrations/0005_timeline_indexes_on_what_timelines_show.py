@@ -27,8 +27,4 @@ class Migration(migrations.Migration):
             model_name='mention',
             index=models.Index(condition=models.Q(('article_published_at__isnull', False), ('status__in', ['suggested', 'confirmed'])), fields=['entity', '-article_published_at', '-article'], name='mention_timeline_idx'),
         ),
-        migrations.AddIndex(
-            model_name='mention',
-            index=models.Index(condition=models.Q(('article_published_at__isnull', False), ('status__in', ['suggested', 'confirmed'])), fields=['article', 'entity'], name='mention_published_story_idx'),
-        ),
     ]

@@ -233,6 +233,40 @@ def test_timeline_filters_narrow_the_stories(client, newsroom, filters, expected
     assert titles(response) == story_titles(newsroom, *expected)
 
 
+@pytest.mark.parametrize(
+    ("filters", "everything"),
+    [
+        ({"published_after": "0001-01-01"}, True),
+        ({"published_before": "9999-12-31"}, True),
+        ({"published_after": "9999-12-31"}, False),
+        ({"published_before": "0001-01-01"}, False),
+    ],
+)
+def test_timeline_date_filters_take_the_first_and_last_days_there_are(
+    client, newsroom, filters, everything
+):
+    url = "/companies/nvidia/"
+    response = client.get(url, {"mentions": "all", **filters})
+    assert response.status_code == 200
+    every_story = titles(client.get(url, {"mentions": "all"}))
+    assert len(every_story) == 2
+    assert titles(response) == (every_story if everything else [])
+
+
+def test_timeline_date_filters_are_whole_days_in_the_site_time_zone(client, newsroom, settings):
+    # meta-lg was published on 29 February 2024 at 10:00 UTC: still the 29th in Paris, already
+    # 1 March at Kiritimati (UTC+14).
+    url = "/companies/meta-platforms/"
+    meta_lg = newsroom.stories["meta-lg"].title
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    assert meta_lg in titles(client.get(url, {"mentions": "all", "published_after": "2024-03-01"}))
+    settings.TIME_ZONE = "Europe/Paris"
+    assert meta_lg not in titles(
+        client.get(url, {"mentions": "all", "published_after": "2024-03-01"})
+    )
+    assert meta_lg in titles(client.get(url, {"mentions": "all", "published_before": "2024-02-29"}))
+
+
 def test_timeline_outlet_filter_narrows_the_stories(client, newsroom):
     outlet = newsroom.stories["nvidia-revenue"].outlet
     response = client.get("/companies/nvidia/", {"outlet": outlet.pk})
