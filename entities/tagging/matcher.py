@@ -39,7 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .dictionary import AliasEntry, Dictionary, language_code
+from .dictionary import AliasEntry, Dictionary, KeyEntries, language_code
 from .normalize import SearchableText, folded_words, name_forms, searchable
 from .types import EntityKind, EntityMatch, Span
 
@@ -213,11 +213,17 @@ def _candidates(
     in_title: bool,
 ) -> list[_Candidate]:
     found: dict[tuple[int, int], _Candidate] = {}
+    # An article names the same few entities again and again: check each stretch of text
+    # against a key's entries once.
+    entries_named: dict[tuple[str, KeyEntries], tuple[AliasEntry, ...]] = {}
     search_form = searchable_source.padded
     locate = searchable_source.original_bounds
     for key_end, key_entries in dictionary.find_keys(search_form):
         start, end = locate(key_end, key_entries.key_length)
-        entries = key_entries.matching(*name_forms(source[start:end]), language)
+        named = (source[start:end], key_entries)
+        entries = entries_named.get(named)
+        if entries is None:
+            entries = entries_named[named] = key_entries.matching(*name_forms(named[0]), language)
         if not entries:
             continue
         candidate = found.get((start, end))

@@ -29,6 +29,7 @@ by the edits before them.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from bisect import bisect_right
@@ -60,16 +61,14 @@ _WORD = re.compile(r"\w+")
 _NON_WORD_CHARACTER = re.compile(r"\W")
 
 
-def _build_cp1252_tables() -> tuple[bytes, bytes, tuple[int, ...], re.Pattern[str]]:
+def _build_cp1252_tables() -> tuple[bytes, bytes, tuple[int, ...]]:
     whitespace_to_space = bytearray(range(256))
     search = bytearray(range(256))
     # Bytes whose search form is not one Windows-1252 character: soft hyphen (nothing),
     # ß ("ss"), ¼ ("1 4") …
     edited_bytes = []
-    repertoire = []
     for byte in range(256):
         character = bytes([byte]).decode("cp1252", errors="ignore")
-        repertoire.append(character)
         if character and character.translate(_UNIFY) == " ":
             whitespace_to_space[byte] = 0x20
         folded = _search_fold(character)
@@ -82,9 +81,9 @@ def _build_cp1252_tables() -> tuple[bytes, bytes, tuple[int, ...], re.Pattern[st
         elif character:
             edited_bytes.append(byte)
         else:
+            # A byte that Windows-1252 leaves undefined, such as _OUTSIDE_BYTE.
             search[byte] = 0x20
-    outside = re.compile(f"[^{re.escape(''.join(repertoire))}]")
-    return bytes(whitespace_to_space), bytes(search), tuple(edited_bytes), outside
+    return bytes(whitespace_to_space), bytes(search), tuple(edited_bytes)
 
 
 def _search_fold(text: str) -> str:
@@ -92,12 +91,21 @@ def _search_fold(text: str) -> str:
     return _NON_WORD_CHARACTER.sub(" ", unified.casefold())
 
 
-(
-    _CP1252_WHITESPACE_TO_SPACE,
-    _CP1252_SEARCH,
-    _CP1252_EDITED_BYTES,
-    _OUTSIDE_CP1252,
-) = _build_cp1252_tables()
+_CP1252_WHITESPACE_TO_SPACE, _CP1252_SEARCH, _CP1252_EDITED_BYTES = _build_cp1252_tables()
+
+# Encoding to Windows-1252 writes the stand-in of a character outside it, or else this byte,
+# which Windows-1252 leaves undefined so that no character of the text encodes to it.
+_OUTSIDE_BYTE = 0x81
+_STAND_IN_BYTES = {character: ord(stand_in) for character, stand_in in _STAND_INS.items()}
+_ENCODE_OUTSIDE = "entities.tagging.normalize.outside_cp1252"
+
+
+def _encode_outside(error: UnicodeEncodeError) -> tuple[bytes, int]:
+    run = error.object[error.start : error.end]
+    return bytes(_STAND_IN_BYTES.get(character, _OUTSIDE_BYTE) for character in run), error.end
+
+
+codecs.register_error(_ENCODE_OUTSIDE, _encode_outside)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -163,14 +171,12 @@ class SearchableText:
 
 def searchable(text: str) -> SearchableText:
     """Return the search form of text."""
-    outside: list[int] = []
-    encoded = _cp1252_or_none(text)
-    if encoded is None:
+    # One character, one byte: offsets in the encoded text are offsets in the text.
+    encoded = text.encode("cp1252", errors=_ENCODE_OUTSIDE)
+    outside = _byte_positions(encoded, _OUTSIDE_BYTE)
+    if outside:
+        # The edits below read the text as it was encoded, stand-ins and all.
         text = _with_stand_ins(text)
-        encoded = _cp1252_or_none(text)
-        if encoded is None:
-            encoded = text.encode("cp1252", errors="replace")
-            outside = [match.start() for match in _OUTSIDE_CP1252.finditer(text)]
     edited = outside + [
         position for byte in _CP1252_EDITED_BYTES for position in _byte_positions(encoded, byte)
     ]
@@ -194,13 +200,6 @@ def searchable(text: str) -> SearchableText:
         kept_from = end
     pieces += (words[kept_from:], " ")
     return SearchableText("".join(pieces), edits)
-
-
-def _cp1252_or_none(text: str) -> bytes | None:
-    try:
-        return text.encode("cp1252")
-    except UnicodeEncodeError:
-        return None
 
 
 def _with_stand_ins(text: str) -> str:

@@ -404,14 +404,14 @@ def detect_relationships(
     )
 
     sentences = split_sentences(text, language)
-    references_by_sentence = _body_references(sentences, matches, companies)
     # The company each sentence is mainly about: the one it refers to first.
     main_companies: dict[int, int] = {}
-    for index in sorted(references_by_sentence):
-        references = references_by_sentence[index]
+    for index, references in _body_references(sentences, matches, companies):
         main_company = references[0][2]
         start, end = sentences[index]
-        if all(company_id == main_company for _, _, company_id, _ in references):
+        if len(references) == 1 or all(
+            company_id == main_company for _, _, company_id, _ in references
+        ):
             antecedent = main_companies.get(index - 1, main_companies.get(index - 2))
             if (
                 antecedent is None
@@ -440,24 +440,27 @@ def detect_relationships(
 
 def _body_references(
     sentences: list[tuple[int, int]], matches: list[EntityMatch], companies: _Companies
-) -> dict[int, list[_Reference]]:
-    """Group the body's company references by sentence index, each group in text order."""
+) -> list[tuple[int, list[_Reference]]]:
+    """Return (sentence index, its company references in text order) for each sentence of
+    the body that refers to a company, in text order."""
+    company_of = companies.company_of
+    references = sorted(
+        (mention.start, mention.end, *resolved)
+        for match in matches
+        if (resolved := company_of.get(match.entity_id)) is not None
+        for mention in match.mentions
+    )
     sentence_starts = [start for start, _ in sentences]
-    references_by_sentence: dict[int, list[_Reference]] = {}
-    for match in matches:
-        resolved = companies.company_of.get(match.entity_id)
-        if resolved is None:
+    grouped: list[tuple[int, list[_Reference]]] = []
+    for reference in references:
+        index = bisect_right(sentence_starts, reference[0]) - 1
+        if index < 0 or reference[0] >= sentences[index][1]:
             continue
-        company_id, via = resolved
-        for mention in match.mentions:
-            index = bisect_right(sentence_starts, mention.start) - 1
-            if index >= 0 and mention.start < sentences[index][1]:
-                references_by_sentence.setdefault(index, []).append(
-                    (mention.start, mention.end, company_id, via)
-                )
-    for references in references_by_sentence.values():
-        references.sort()
-    return references_by_sentence
+        if grouped and grouped[-1][0] == index:
+            grouped[-1][1].append(reference)
+        else:
+            grouped.append((index, [reference]))
+    return grouped
 
 
 def _title_references(
