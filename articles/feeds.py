@@ -72,11 +72,18 @@ class StoryFeed(Feed):
 
     def tagged(self, stories):
         """Load each story's outlet and visible entities, for the item's source and categories."""
-        return stories.select_related("outlet").prefetch_related(
-            Prefetch(
-                "mentions",
-                queryset=Mention.objects.visible().select_related("entity").order_by("-salience"),
-                to_attr="tagged",
+        return (
+            stories.defer("body")
+            .select_related("outlet")
+            .prefetch_related(
+                Prefetch(
+                    "mentions",
+                    queryset=Mention.objects.visible()
+                    .select_related("entity")
+                    .only("article_id", "salience", "entity__name")
+                    .order_by("-salience", "pk"),
+                    to_attr="tagged",
+                ),
             )
         )
 
