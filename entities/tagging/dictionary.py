@@ -46,33 +46,50 @@ class AliasEntry(NamedTuple):
     implies_maker: bool = False
 
 
+# The entries a stretch of text names: its aliases, then its derived surnames, apart because
+# a common surname ("Kim", "Martin") is the surname of dozens of people.
+NamedEntries = tuple[tuple[AliasEntry, ...], tuple[AliasEntry, ...]]
+
+
 class KeyEntries:
     """The alias entries that share one automaton key, indexed by the name form they need."""
 
-    __slots__ = ("_case_insensitive", "_case_sensitive", "_language_specific", "key_length")
+    __slots__ = (
+        "_case_insensitive",
+        "_case_sensitive",
+        "_language_specific",
+        "_surnames",
+        "key_length",
+    )
 
     def __init__(self, key_length: int, entries: Iterable[AliasEntry]) -> None:
         self.key_length = key_length
         case_sensitive: dict[str, list[AliasEntry]] = defaultdict(list)
         case_insensitive: dict[str, list[AliasEntry]] = defaultdict(list)
+        surnames: dict[str, list[AliasEntry]] = defaultdict(list)
         language_specific = False
         for entry in entries:
-            by_form = case_sensitive if entry.case_sensitive else case_insensitive
+            if entry.derived_surname:
+                by_form = surnames
+            else:
+                by_form = case_sensitive if entry.case_sensitive else case_insensitive
             by_form[entry.form].append(entry)
             language_specific = language_specific or bool(entry.language)
         # None rather than an empty dict: most keys have entries of one kind only.
         self._case_sensitive = {form: tuple(e) for form, e in case_sensitive.items()} or None
         self._case_insensitive = {form: tuple(e) for form, e in case_insensitive.items()} or None
+        self._surnames = {form: tuple(e) for form, e in surnames.items()} or None
         self._language_specific = language_specific
 
-    def matching(self, cased: str, folded: str, language: str) -> tuple[AliasEntry, ...]:
+    def matching(self, cased: str, folded: str, language: str) -> NamedEntries:
         """Return the entries named by text of these name forms in an article of language."""
         found = self._case_sensitive.get(cased, ()) if self._case_sensitive else ()
         if self._case_insensitive:
             found += self._case_insensitive.get(folded, ())
         if self._language_specific and language:
             found = tuple(entry for entry in found if entry.language in ("", language))
-        return found
+        # Derived surnames are case-sensitive and of every language.
+        return found, (self._surnames.get(cased, ()) if self._surnames else ())
 
 
 @lru_cache(maxsize=256)

@@ -39,7 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .dictionary import AliasEntry, Dictionary, KeyEntries, language_code
+from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries, language_code
 from .normalize import SearchableText, folded_words, name_forms, searchable
 from .types import EntityKind, EntityMatch, Span
 
@@ -149,17 +149,14 @@ class _Candidate:
     end: int
     in_title: bool
     entries: tuple[AliasEntry, ...]
+    # Derived surnames, apart: they count only after a full name (see `_judge_surnames`).
+    surnames: tuple[AliasEntry, ...]
     # The search form of the title or body, and where the name lies in it.
     search_form: str
     search_start: int
     search_end: int
     # Whether a cue of each kind was found around it, filled in when first asked.
     cues_found: dict[EntityKind, bool] | None = None
-
-    @property
-    def order(self) -> tuple[bool, int]:
-        """Position in reading order: the title first, then the body."""
-        return (not self.in_title, self.start)
 
     def overlaps(self, other: _Candidate) -> bool:
         """Tell whether both candidates share characters of the same title or body."""
@@ -212,10 +209,13 @@ def _candidates(
     *,
     in_title: bool,
 ) -> list[_Candidate]:
-    found: dict[tuple[int, int], _Candidate] = {}
+    """Return the candidates of a title or body, longest first, then earliest."""
+    # Keyed by a number that sorts the longest first, then the earliest.
+    found: dict[int, _Candidate] = {}
+    longer_than_source = len(source) + 1
     # An article names the same few entities again and again: check each stretch of text
     # against a key's entries once.
-    entries_named: dict[tuple[str, KeyEntries], tuple[AliasEntry, ...]] = {}
+    entries_named: dict[tuple[str, KeyEntries], NamedEntries] = {}
     search_form = searchable_source.padded
     locate = searchable_source.original_bounds
     for key_end, key_entries in dictionary.find_keys(search_form):
@@ -224,28 +224,32 @@ def _candidates(
         entries = entries_named.get(named)
         if entries is None:
             entries = entries_named[named] = key_entries.matching(*name_forms(named[0]), language)
-        if not entries:
+        aliases, surnames = entries
+        if not aliases and not surnames:
             continue
-        candidate = found.get((start, end))
+        rank = (start - end) * longer_than_source + start
+        candidate = found.get(rank)
         if candidate is None:
             search_start = key_end - key_entries.key_length + 2
-            found[start, end] = _Candidate(
-                start, end, in_title, entries, search_form, search_start, key_end
+            found[rank] = _Candidate(
+                start, end, in_title, aliases, surnames, search_form, search_start, key_end
             )
         else:
-            candidate.entries += entries
-    return list(found.values())
+            candidate.entries += aliases
+            candidate.surnames += surnames
+    return [found[rank] for rank in sorted(found)]
 
 
 def _longest_first(candidates: list[_Candidate]) -> tuple[list[_Candidate], list[_Candidate]]:
-    """Split candidates into those chosen, longest first, and those they overlap."""
+    """Split candidates into those chosen, longest first, and those they overlap; the chosen
+    in reading order. The candidates of the title and of the body come longest first, then
+    earliest, as `_candidates` returns them."""
     chosen: list[_Candidate] = []
     dropped: list[_Candidate] = []
     for in_title in (True, False):
         kept: list[_Candidate] = []
         starts: list[int] = []
-        same_source = (c for c in candidates if c.in_title == in_title)
-        for candidate in sorted(same_source, key=lambda c: (c.start - c.end, c.start)):
+        for candidate in (c for c in candidates if c.in_title == in_title):
             position = bisect_right(starts, candidate.start)
             if (position and kept[position - 1].end > candidate.start) or (
                 position < len(kept) and kept[position].start < candidate.end
@@ -285,7 +289,7 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
         for entry in candidate.entries:
             if entry.ambiguous:
                 pending.append((index, entry))
-            elif not entry.derived_surname:
+            else:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
     while pending:
         remaining = [(i, entry) for i, entry in pending if not accept_by_context(i, entry)]
@@ -303,31 +307,28 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
 
 
 def _judge_surnames(chosen: list[_Candidate], verdicts: list[_Verdict]) -> None:
+    # `chosen` is in reading order, so an index in it is a position in reading order.
     surname_only = [
-        (candidate, verdict)
-        for candidate, verdict in zip(chosen, verdicts, strict=True)
-        if not verdict and any(entry.derived_surname for entry in candidate.entries)
+        index
+        for index, (candidate, verdict) in enumerate(zip(chosen, verdicts, strict=True))
+        if not verdict and candidate.surnames
     ]
     if not surname_only:
         return
-    full_mentions: dict[int, list[tuple[bool, int]]] = defaultdict(list)
-    for candidate, verdict in zip(chosen, verdicts, strict=True):
+    full_mentions: dict[int, list[int]] = defaultdict(list)
+    for index, verdict in enumerate(verdicts):
         for entry, _ in verdict:
-            full_mentions[entry.entity_id].append(candidate.order)
-    for mentions in full_mentions.values():
-        mentions.sort()
-    for candidate, verdict in surname_only:
-        latest_full_mention = None
-        for entry in candidate.entries:
-            mentions = full_mentions.get(entry.entity_id) if entry.derived_surname else None
+            full_mentions[entry.entity_id].append(index)
+    for index in surname_only:
+        latest_full_mention = -1
+        for entry in chosen[index].surnames:
+            mentions = full_mentions.get(entry.entity_id)
             if not mentions:
                 continue
-            position = bisect_left(mentions, candidate.order)
-            if position and (
-                latest_full_mention is None or mentions[position - 1] > latest_full_mention
-            ):
+            position = bisect_left(mentions, index)
+            if position and mentions[position - 1] > latest_full_mention:
                 latest_full_mention = mentions[position - 1]
-                verdict[:] = [(entry, CONFIDENCE_SURNAME)]
+                verdicts[index][:] = [(entry, CONFIDENCE_SURNAME)]
 
 
 def _collect(
