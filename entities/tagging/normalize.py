@@ -160,6 +160,10 @@ class SearchableText:
         first = key_end - key_length + 1
         last = key_end - 2
         edit_core_starts = self._edit_core_starts
+        core_end, _, _, shift = self._edits[bisect_right(edit_core_starts, last) - 1]
+        if core_end <= first:
+            # The usual case: no edit within the name, whose ends shift alike.
+            return first + shift, last + 1 + shift
         index = bisect_right(edit_core_starts, first)
         core_end, start, _, shift = self._edits[index - 1]
         original_start = start if first < core_end else first + shift

@@ -443,13 +443,13 @@ def _body_references(
 ) -> list[tuple[int, list[_Reference]]]:
     """Return (sentence index, its company references in text order) for each sentence of
     the body that refers to a company, in text order."""
-    company_of = companies.company_of
-    references = sorted(
-        (mention.start, mention.end, *resolved)
-        for match in matches
-        if (resolved := company_of.get(match.entity_id)) is not None
-        for mention in match.mentions
-    )
+    references: list[_Reference] = []
+    for match in matches:
+        resolved = companies.company_of.get(match.entity_id)
+        if resolved is not None:
+            company_id, via = resolved
+            references += [(start, end, company_id, via) for start, end, _ in match.mentions]
+    references.sort()
     sentence_starts = [start for start, _ in sentences]
     grouped: list[tuple[int, list[_Reference]]] = []
     for reference in references:

@@ -84,6 +84,7 @@ def assign_salience(
         )
     salience_by_id = {match.entity_id: match.salience for match in matches}
     for match in matches:
-        product_ids = implied_by.get(match.entity_id, ())
-        implied = max((salience_by_id[product_id] for product_id in product_ids), default=0.0)
-        match.salience = max(match.salience, IMPLIED_MAKER_WEIGHT * implied)
+        product_ids = implied_by.get(match.entity_id)
+        if product_ids:
+            implied = max(salience_by_id[product_id] for product_id in product_ids)
+            match.salience = max(match.salience, IMPLIED_MAKER_WEIGHT * implied)
