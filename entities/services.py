@@ -1,7 +1,11 @@
 """Writes on the knowledge base and on an article's tags."""
 
-from django.db import transaction
-from django.db.models import Max, Min, Q
+from datetime import datetime
+from typing import NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, Min, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -37,7 +41,7 @@ def article_tag(*, article_id: int) -> bool:
         tagging_status=Article.TaggingStatus.RUNNING
     )
     with transaction.atomic():
-        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        article = _lock_article(article_id)
         if article is None:
             return False
         if article.tagged_fingerprint == article.fingerprint:
@@ -178,6 +182,24 @@ def relationships_refresh_lifted_embargoes(*, since) -> int:
     return len(relationship_ids)
 
 
+def _lock_article(article_id: int) -> Article | None:
+    """Lock the article and say whether it has mentions and relationship evidence already.
+
+    An article tagged for the first time has neither: knowing it spares two queries.
+    """
+    try:
+        return (
+            Article.objects.select_for_update(of=("self",))
+            .annotate(
+                has_mentions=Exists(Mention.objects.filter(article=OuterRef("pk"))),
+                has_evidence=Exists(RelationshipEvidence.objects.filter(article=OuterRef("pk"))),
+            )
+            .get(pk=article_id)
+        )
+    except Article.DoesNotExist:
+        return None
+
+
 def _mark_tagged(article: Article) -> None:
     Article.objects.filter(pk=article.pk).update(
         tagging_status=Article.TaggingStatus.DONE,
@@ -188,7 +210,11 @@ def _mark_tagged(article: Article) -> None:
 
 
 def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
-    existing = {mention.entity_id: mention for mention in article.mentions.all()}
+    existing = (
+        {mention.entity_id: mention for mention in article.mentions.all()}
+        if article.has_mentions
+        else {}
+    )
     to_create, to_update = [], []
     for match in matches:
         mention = existing.pop(match.entity_id, None)
@@ -232,42 +258,189 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
 
 
 def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> None:
-    touched = set(
-        RelationshipEvidence.objects.filter(article=article).values_list(
-            "relationship_id", flat=True
+    """Replace the article's relationship evidence, creating the relationships it names.
+
+    A relationship the article shows takes the article's date into its seen dates (the other
+    evidence is unchanged, so its dates need no fresh look); only a relationship that lost
+    the article's evidence is dated again from all its evidence, or deleted when it has none
+    left and no editor has confirmed or rejected it.
+    """
+    previous = _delete_evidence(article)
+    relationships = _relationships_seen(matches, seen_at=_visible_since(article))
+    RelationshipEvidence.objects.bulk_create(
+        RelationshipEvidence(
+            relationship_id=relationships[_relationship_key(match)].pk,
+            article=article,
+            sentence=evidence.text,
+            start=evidence.start,
+            end=evidence.end,
+            in_title=evidence.in_title,
+            cues=evidence.cues,
+            confidence=round(evidence.confidence, 3),
         )
+        for match in matches
+        for evidence in match.evidence
     )
-    RelationshipEvidence.objects.filter(article=article).delete()
-    topics = {}
+    _add_topics(matches, relationships)
+    lost = previous - {relationship.pk for relationship in relationships.values()}
+    if lost:
+        Relationship.objects.filter(
+            pk__in=lost, status=Relationship.Status.DETECTED, evidence__isnull=True
+        ).delete()
+        relationships_refresh_seen(lost)
+
+
+def _delete_evidence(article: Article) -> set[int]:
+    """Delete the article's relationship evidence; return the relationships it showed."""
+    if not article.has_evidence:
+        return set()
+    evidence = RelationshipEvidence.objects.filter(article=article).order_by()
+    previous = set(evidence.values_list("relationship_id", flat=True))
+    evidence.delete()
+    return previous
+
+
+RelationshipKey = tuple[int, int, str]
+
+
+class RelationshipRow(NamedTuple):
+    pk: int
+    topics_edited: bool
+
+
+def _relationship_key(match: RelationshipMatch) -> RelationshipKey:
+    return (*match.company_ids, str(match.kind))
+
+
+def _relationships_seen(
+    matches: list[RelationshipMatch], *, seen_at: datetime | None
+) -> dict[RelationshipKey, RelationshipRow]:
+    """Return the relationship each match shows, creating the missing ones, seen at `seen_at`.
+
+    `seen_at` is the article's publication time, or None while readers cannot see it.
+    """
+    keys = {_relationship_key(match) for match in matches}
+    relationships = _relationships_by_key(keys)
+    _relationships_widen_seen({relationship.pk for relationship in relationships.values()}, seen_at)
+    missing = keys - relationships.keys()
+    if missing:
+        relationships |= _relationships_create(missing, seen_at=seen_at)
+    return relationships
+
+
+def _relationships_by_key(keys: set[RelationshipKey]) -> dict[RelationshipKey, RelationshipRow]:
+    if not keys:
+        return {}
+    company_a_ids, company_b_ids, kinds = (set(column) for column in zip(*keys, strict=True))
+    # Three IN lists compile much faster than one OR per key; the few extra rows they may
+    # match (crossed pairs) are dropped below.
+    rows = Relationship.objects.filter(
+        company_a_id__in=company_a_ids, company_b_id__in=company_b_ids, kind__in=kinds
+    ).values_list("company_a_id", "company_b_id", "kind", "pk", "topics_edited")
+    return {
+        (company_a_id, company_b_id, kind): RelationshipRow(pk, topics_edited)
+        for company_a_id, company_b_id, kind, pk, topics_edited in rows
+        if (company_a_id, company_b_id, kind) in keys
+    }
+
+
+def _relationships_create(
+    keys: set[RelationshipKey], *, seen_at: datetime | None
+) -> dict[RelationshipKey, RelationshipRow]:
+    """Create the relationships with these keys, first and last seen at `seen_at`."""
+    relationships = [
+        Relationship(
+            company_a_id=company_a_id,
+            company_b_id=company_b_id,
+            kind=kind,
+            first_seen=seen_at,
+            last_seen=seen_at,
+        )
+        for company_a_id, company_b_id, kind in sorted(keys)
+    ]
+    try:
+        with transaction.atomic():
+            Relationship.objects.bulk_create(relationships)
+    except IntegrityError:
+        # A concurrent tagging created some of them first: share its rows, with this date too.
+        Relationship.objects.bulk_create(relationships, ignore_conflicts=True)
+        shared = _relationships_by_key(keys)
+        _relationships_widen_seen({relationship.pk for relationship in shared.values()}, seen_at)
+        return shared
+    return {
+        (relationship.company_a_id, relationship.company_b_id, relationship.kind): RelationshipRow(
+            relationship.pk, relationship.topics_edited
+        )
+        for relationship in relationships
+    }
+
+
+def _add_topics(
+    matches: list[RelationshipMatch], relationships: dict[RelationshipKey, RelationshipRow]
+) -> None:
+    """Add the topics each match names to its relationship, unless an editor set them."""
+    wanted = set()
     for match in matches:
-        relationship, _ = Relationship.objects.get_or_create(
-            company_a_id=match.company_ids[0], company_b_id=match.company_ids[1], kind=match.kind
+        relationship = relationships[_relationship_key(match)]
+        if not relationship.topics_edited:
+            wanted.update((relationship.pk, slug) for slug in match.topics)
+    if not wanted:
+        return
+    topic_ids = _topic_ids({slug for _, slug in wanted})
+    RelationshipTopic = Relationship.topics.through
+    RelationshipTopic.objects.bulk_create(
+        [
+            RelationshipTopic(relationship_id=relationship_id, topic_id=topic_ids[slug])
+            for relationship_id, slug in sorted(wanted)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _topic_ids(slugs: set[str]) -> dict[str, int]:
+    """Return the id of each topic slug, creating the missing topics."""
+    topic_ids = dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    missing = slugs - topic_ids.keys()
+    if missing:
+        Topic.objects.bulk_create(
+            [
+                Topic(slug=slug, name=slug.upper() if len(slug) <= 3 else slug)
+                for slug in sorted(missing)
+            ],
+            ignore_conflicts=True,
         )
-        touched.add(relationship.pk)
-        RelationshipEvidence.objects.bulk_create(
-            RelationshipEvidence(
-                relationship=relationship,
-                article=article,
-                sentence=evidence.text,
-                start=evidence.start,
-                end=evidence.end,
-                in_title=evidence.in_title,
-                cues=evidence.cues,
-                confidence=round(evidence.confidence, 3),
-            )
-            for evidence in match.evidence
-        )
-        if not relationship.topics_edited and match.topics:
-            for slug in match.topics:
-                if slug not in topics:
-                    topics[slug], _ = Topic.objects.get_or_create(
-                        slug=slug, defaults={"name": slug.upper() if len(slug) <= 3 else slug}
-                    )
-            relationship.topics.add(*(topics[slug] for slug in match.topics))
-    Relationship.objects.filter(
-        pk__in=touched, status=Relationship.Status.DETECTED, evidence__isnull=True
-    ).delete()
-    relationships_refresh_seen(touched)
+        topic_ids |= dict(Topic.objects.filter(slug__in=missing).values_list("slug", "pk"))
+    return topic_ids
+
+
+def _relationships_widen_seen(relationship_ids: set[int], seen_at: datetime | None) -> None:
+    """Stretch the relationships' seen dates to take in `seen_at`, unless it is None."""
+    if not relationship_ids or seen_at is None:
+        return
+    seen = Value(seen_at)
+    # Rows whose dates already take it in are left alone, unlocked for concurrent taggings.
+    outside = (
+        Q(first_seen__isnull=True)
+        | Q(last_seen__isnull=True)
+        | Q(first_seen__gt=seen_at)
+        | Q(last_seen__lt=seen_at)
+    )
+    # Least and Greatest return NULL on SQLite when a date is missing: Coalesce covers both.
+    Relationship.objects.filter(outside, pk__in=relationship_ids).update(
+        first_seen=Coalesce(Least("first_seen", seen), seen),
+        last_seen=Coalesce(Greatest("last_seen", seen), seen),
+    )
+
+
+def _visible_since(article: Article) -> datetime | None:
+    """Return the article's publication time if Article.objects.published() shows it now.
+
+    Embargoed stories count when the sweep refreshes their relationships after the embargo
+    lifts (relationships_refresh_lifted_embargoes), as in relationships_refresh_seen.
+    """
+    if article.public_since is not None and article.public_since <= timezone.now():
+        return article.public_since
+    return None
 
 
 def _merge_mentions(source: Entity, target: Entity) -> None:

@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
 from articles.services import article_save
 from entities import knowledge_base, services, tasks
-from entities.models import Alias, Mention, Relationship
+from entities.models import Alias, Mention, Relationship, Topic
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory
 
@@ -18,6 +20,9 @@ STORY_BODY = (
     "Meta already sells headsets, while its rival Apple sells the Vision Pro.\n\n"
     "Meta also plans to buy more H100 chips from Nvidia this year."
 )
+# The story without its partnership between Meta and LG Electronics.
+STORY_WITHOUT_PARTNERSHIP = STORY_BODY.split("\n\n", 1)[1]
+DAY = timezone.timedelta(days=1)
 
 
 @pytest.fixture
@@ -246,3 +251,134 @@ def test_relationship_dates_wait_for_the_embargo_and_the_sweep_catches_up(
     tasks.sweep_stale_tagging()
     partnership.refresh_from_db()
     assert partnership.last_seen == release
+
+
+def tagged_story(*, published_at, status=Article.Status.PUBLISHED):
+    article = ArticleFactory(
+        title=STORY_TITLE, body=STORY_BODY, status=status, published_at=published_at
+    )
+    services.article_tag(article_id=article.pk)
+    return article
+
+
+def retag(article, *, title, body):
+    article.title, article.body = title, body
+    article.save()
+    assert services.article_tag(article_id=article.pk) is True
+
+
+def seen(relationship):
+    relationship.refresh_from_db()
+    return relationship.first_seen, relationship.last_seen
+
+
+def test_tagging_runs_as_many_queries_for_several_relationships_as_for_one(kb):
+    for slug in ("ai", "chips", "xr"):
+        Topic.objects.create(slug=slug, name=slug)
+    one = ArticleFactory(
+        title="Samsung and Nvidia",
+        body="Samsung Electronics signed a partnership with Nvidia on memory chips.",
+        published=True,
+    )
+    several = ArticleFactory(title=STORY_TITLE, body=STORY_BODY, published=True)
+    knowledge_base.get_dictionary()
+    queries = []
+    for article in (one, several):
+        with CaptureQueriesContext(connection) as captured:
+            services.article_tag(article_id=article.pk)
+        queries.append(len(captured))
+    assert one.relationship_evidence.values("relationship").distinct().count() == 1
+    assert several.relationship_evidence.values("relationship").distinct().count() == 3
+    assert queries[0] == queries[1] <= 13
+
+
+def test_retagging_runs_a_bounded_number_of_queries(kb):
+    story = tagged_story(published_at=timezone.now() - DAY)
+    story.body = STORY_BODY.replace("this year", "next year")
+    story.save()
+    with CaptureQueriesContext(connection) as captured:
+        services.article_tag(article_id=story.pk)
+    assert len(captured) <= 14
+
+
+def test_each_story_stretches_the_relationship_dates_as_a_full_recount_would(kb):
+    now = timezone.now()
+    tagged_story(published_at=now - 3 * DAY)
+    partnership = Relationship.objects.get(kind="partnership")
+    assert seen(partnership) == (now - 3 * DAY, now - 3 * DAY)
+
+    tagged_story(published_at=now - DAY)
+    assert seen(partnership) == (now - 3 * DAY, now - DAY)
+    tagged_story(published_at=now - 5 * DAY)
+    assert seen(partnership) == (now - 5 * DAY, now - DAY)
+    # Neither a draft nor an embargoed story counts.
+    tagged_story(published_at=now - 9 * DAY, status=Article.Status.DRAFT)
+    tagged_story(published_at=now + DAY)
+    assert seen(partnership) == (now - 5 * DAY, now - DAY)
+
+    dates = {relationship.pk: seen(relationship) for relationship in Relationship.objects.all()}
+    services.relationships_refresh_seen(dates)
+    assert {relationship.pk: seen(relationship) for relationship in Relationship.objects.all()} == (
+        dates
+    )
+
+
+def test_an_embargoed_story_counts_in_an_existing_relationship_once_it_lifts(kb, monkeypatch):
+    now = timezone.now()
+    tagged_story(published_at=now - DAY)
+    release = now + timezone.timedelta(hours=2)
+    tagged_story(published_at=release)
+    partnership = Relationship.objects.get(kind="partnership")
+    assert seen(partnership) == (now - DAY, now - DAY)
+
+    monkeypatch.setattr(timezone, "now", lambda: release + timezone.timedelta(minutes=1))
+    tasks.sweep_stale_tagging()
+    assert seen(partnership) == (now - DAY, release)
+
+
+def test_retagging_without_the_evidence_dates_the_relationship_from_what_remains(kb):
+    now = timezone.now()
+    older = tagged_story(published_at=now - 3 * DAY)
+    newer = tagged_story(published_at=now - DAY)
+    partnership = Relationship.objects.get(kind="partnership")
+    topic_links = Relationship.topics.through.objects.count()
+
+    retag(newer, title="Meta buys chips", body=STORY_WITHOUT_PARTNERSHIP)
+    assert seen(partnership) == (now - 3 * DAY, now - 3 * DAY)
+    assert Relationship.topics.through.objects.count() == topic_links
+
+    retag(older, title="Meta buys chips", body=STORY_WITHOUT_PARTNERSHIP)
+    assert not Relationship.objects.filter(pk=partnership.pk).exists()
+    # The relationships both stories still show keep their dates.
+    supplier = Relationship.objects.get(kind="supplier_customer")
+    assert seen(supplier) == (now - 3 * DAY, now - DAY)
+
+
+def test_a_confirmed_relationship_left_without_evidence_stays_undated(kb):
+    story = tagged_story(published_at=timezone.now() - DAY)
+    partnership = Relationship.objects.get(kind="partnership")
+    Relationship.objects.filter(pk=partnership.pk).update(status=Relationship.Status.CONFIRMED)
+
+    retag(story, title="Meta buys chips", body=STORY_WITHOUT_PARTNERSHIP)
+    assert seen(partnership) == (None, None)
+    assert Relationship.objects.public().filter(pk=partnership.pk).exists()
+
+
+def test_a_relationship_another_tagging_creates_meanwhile_is_shared(kb, monkeypatch):
+    now = timezone.now()
+    tagged_story(published_at=now - 3 * DAY)
+    relationships = set(Relationship.objects.values_list("pk", flat=True))
+    look_up = services._relationships_by_key
+    looks = []
+
+    def first_look_misses(keys):
+        # As if the other tagging committed its rows just after this one looked.
+        looks.append(keys)
+        return {} if len(looks) == 1 else look_up(keys)
+
+    monkeypatch.setattr(services, "_relationships_by_key", first_look_misses)
+    story = tagged_story(published_at=now - DAY)
+    assert set(Relationship.objects.values_list("pk", flat=True)) == relationships
+    partnership = Relationship.objects.get(kind="partnership")
+    assert partnership.evidence.filter(article=story).exists()
+    assert seen(partnership) == (now - 3 * DAY, now - DAY)
