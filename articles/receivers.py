@@ -1,11 +1,13 @@
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .feed_cache import feeds_changed
-from .models import Article
+from .models import Article, Outlet
+from .public_cache import public_content_changed
 from .signals import publication_changed
 
 
 @receiver(publication_changed, sender=Article)
-def expire_feeds(sender, article, **kwargs):
-    transaction.on_commit(feeds_changed)
+@receiver([post_save, post_delete], sender=Outlet)
+def expire_public_pages(sender, **kwargs):
+    transaction.on_commit(public_content_changed)

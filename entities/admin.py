@@ -4,7 +4,7 @@ from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
 
-from articles.feed_cache import feeds_changed
+from articles.public_cache import public_content_changed
 
 from .models import (
     Alias,
@@ -225,13 +225,13 @@ class RelationshipAdmin(admin.ModelAdmin):
     @admin.action(description="Confirm", permissions=["change"])
     def confirm(self, request, queryset):
         count = queryset.update(status=Relationship.Status.CONFIRMED)
-        feeds_changed()
+        public_content_changed()
         self.message_user(request, f"{count} relationship(s) confirmed.", messages.SUCCESS)
 
     @admin.action(description="Reject", permissions=["change"])
     def reject(self, request, queryset):
         count = queryset.update(status=Relationship.Status.REJECTED)
-        feeds_changed()
+        public_content_changed()
         self.message_user(request, f"{count} relationship(s) rejected.", messages.SUCCESS)
 
 

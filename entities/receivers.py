@@ -2,12 +2,12 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from articles.feed_cache import feeds_changed
 from articles.models import Article
+from articles.public_cache import public_content_changed
 from articles.signals import publication_changed, tagging_requested
 
 from .knowledge_base import kb_changed
-from .models import Alias, Entity, Mention, Relationship, RelationshipEvidence
+from .models import Alias, Entity, Mention, Relationship, RelationshipEvidence, Topic
 from .services import relationships_refresh_seen
 from .tasks import enqueue, tag_article
 
@@ -36,10 +36,11 @@ def knowledge_base_changed(sender, **kwargs):
 @receiver([post_save, post_delete], sender=Entity)
 @receiver([post_save, post_delete], sender=Mention)
 @receiver([post_save, post_delete], sender=Relationship)
-def expire_feeds(sender, **kwargs):
-    # Feed items carry entity names as categories, and kind and topic feeds follow
-    # relationships: an editor's change to any of them must reach the feeds.
-    transaction.on_commit(feeds_changed)
+@receiver([post_save, post_delete], sender=Topic)
+def expire_public_pages(sender, **kwargs):
+    # Pages and feeds show entity names, mentions and relationships (with their topics): an
+    # editor's change to any of them must reach the readers.
+    transaction.on_commit(public_content_changed)
 
 
 @receiver(pre_delete, sender=Article)

@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.feed_cache import feeds_changed
 from articles.models import Article
+from articles.public_cache import public_content_changed
 from articles.services import article_request_tagging
 
 from .knowledge_base import get_dictionary, kb_changed
@@ -56,7 +56,7 @@ def article_tag(*, article_id: int) -> bool:
         _save_mentions(article, result.entities)
         _save_relationships(article, result.relationships)
         _mark_tagged(article)
-        transaction.on_commit(feeds_changed)
+        transaction.on_commit(public_content_changed)
     return True
 
 

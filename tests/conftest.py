@@ -3,8 +3,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from tests.factories import UserFactory
+from articles.models import Article
+from articles.services import article_save
+from tests.entities.kb import make_small_kb
+from tests.factories import ArticleFactory, OutletFactory, UserFactory
 
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
@@ -17,6 +21,19 @@ def require_service(what: str) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"{message}, and REQUIRE_SERVICES=1")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_cache():
+    """Start each test with no cached page: the database a cached page showed is gone.
+
+    Inside a test, the expiry hooks that run on commit do not run (the test's transaction is
+    rolled back, never committed), so a test that changes what a page shows and reads it
+    again expires the cache itself, as tests/test_public_cache.py does.
+    """
+    from articles.public_cache import public_content_changed
+
+    public_content_changed()
 
 
 @pytest.fixture
@@ -76,3 +93,51 @@ def chromium_page(monkeypatch):
         page = browser.new_page()
         yield page
         browser.close()
+
+
+@pytest.fixture
+def kb(db):
+    return make_small_kb()
+
+
+@pytest.fixture
+def publish(kb, django_capture_on_commit_callbacks):
+    """Save, tag and publish a story the way the admin does."""
+
+    def make(title, body, language="en", published_at=None, **fields):
+        article = ArticleFactory.build(
+            title=title,
+            body=body,
+            language=language,
+            outlet=OutletFactory(name="Newsdesk Wire"),
+            status=Article.Status.PUBLISHED,
+            published_at=published_at or timezone.now() - timezone.timedelta(hours=1),
+            **fields,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            article_save(article=article, by=None)
+        article.refresh_from_db()
+        return article
+
+    return make
+
+
+@pytest.fixture
+def stories(publish):
+    """An English and a French story about the Meta and LG Electronics partnership."""
+    english = publish(
+        "Meta and LG Electronics agree an XR partnership",
+        "Meta Platforms chief Mark Zuckerberg and LG Electronics head William Cho signed a "
+        "partnership on XR headsets.\n\nMeta will also buy H100 chips from Nvidia.",
+        standfirst="The two companies will build headsets together.",
+        byline="Ada Reporter",
+    )
+    french = publish(
+        "Meta et LG Electronics signent un partenariat sur la réalité étendue",
+        "Mark Zuckerberg, PDG de Meta Platforms, a signé avec William Cho un partenariat avec "
+        "LG Electronics sur les casques XR. Meta achètera aussi des puces H100 auprès de Nvidia.",
+        language="fr",
+        standfirst="Un accord sur les casques.",
+        published_at=timezone.now() - timezone.timedelta(hours=2),
+    )
+    return english, french

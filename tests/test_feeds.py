@@ -9,7 +9,6 @@ from django.utils import timezone
 from articles.models import Article
 from articles.services import article_save, article_transition
 from entities.models import Entity, Mention
-from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory
 
 HOSTILE = "<script>alert('x')</script> & ]]> \u202eevil\u202c \x01"
@@ -18,33 +17,6 @@ HOSTILE = "<script>alert('x')</script> & ]]> \u202eevil\u202c \x01"
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-
-
-@pytest.fixture
-def kb(db):
-    return make_small_kb()
-
-
-@pytest.fixture
-def publish(kb, django_capture_on_commit_callbacks):
-    """Save, tag and publish a story the way the admin does."""
-
-    def make(title, body, language="en", published_at=None, **fields):
-        article = ArticleFactory.build(
-            title=title,
-            body=body,
-            language=language,
-            outlet=OutletFactory(name="Newsdesk Wire"),
-            status=Article.Status.PUBLISHED,
-            published_at=published_at or timezone.now() - timezone.timedelta(hours=1),
-            **fields,
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            article_save(article=article, by=None)
-        article.refresh_from_db()
-        return article
-
-    return make
 
 
 def parse(client, url, **headers):
@@ -64,26 +36,6 @@ FEEDS = [
     ("entities:kind", {"kind": "partnership"}),
     ("entities:topic", {"slug": "xr"}),
 ]
-
-
-@pytest.fixture
-def stories(publish):
-    english = publish(
-        "Meta and LG Electronics agree an XR partnership",
-        "Meta Platforms chief Mark Zuckerberg and LG Electronics head William Cho signed a "
-        "partnership on XR headsets.\n\nMeta will also buy H100 chips from Nvidia.",
-        standfirst="The two companies will build headsets together.",
-        byline="Ada Reporter",
-    )
-    french = publish(
-        "Meta et LG Electronics signent un partenariat sur la réalité étendue",
-        "Mark Zuckerberg, PDG de Meta Platforms, a signé avec William Cho un partenariat avec "
-        "LG Electronics sur les casques XR. Meta achètera aussi des puces H100 auprès de Nvidia.",
-        language="fr",
-        standfirst="Un accord sur les casques.",
-        published_at=timezone.now() - timezone.timedelta(hours=2),
-    )
-    return english, french
 
 
 @pytest.mark.parametrize(("name", "kwargs"), FEEDS)

@@ -117,7 +117,7 @@ def test_the_story_json_ld_is_valid_json_that_cannot_close_its_element(client, s
     assert content.count("</script>") == 1
 
 
-def test_a_cached_feed_keeps_the_headers(client, site):
+def test_a_cached_public_keeps_the_headers(client, site):
     first = client.get("/feeds/rss/")
     second = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 304

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from articles.feed_cache import feeds_changed
 from articles.models import Article, Outlet
+from articles.public_cache import public_content_changed
 from entities.models import Alias, Entity, Mention, Relationship, RelationshipEvidence, Topic
 from tests.factories import ArticleFactory, EntityFactory, OutletFactory
 
@@ -100,7 +100,7 @@ URL_FIELDS = {("article", "source_url"), ("outlet", "homepage")}
 @pytest.fixture
 def stage(db):
     """A published story naming two companies in a relationship on a topic."""
-    feeds_changed()  # no feed cached by an earlier test may answer
+    public_content_changed()  # no feed cached by an earlier test may answer
     outlet = OutletFactory(name="Wire")
     other = EntityFactory(name="Other Co", slug="other-co")
     third = EntityFactory(name="Third Co", slug="third-co")
@@ -159,7 +159,7 @@ def show_publicly(model, obj, stage) -> list[str]:
             "/partnerships/topics/hostile/atom/",
             relationship.get_absolute_url(),
         ]
-    feeds_changed()  # the updates above went around the signals that expire cached feeds
+    public_content_changed()  # the updates above went around the signals that expire cached feeds
     return pages
 
 

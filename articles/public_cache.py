@@ -1,10 +1,11 @@
-"""Caching and conditional GET for feeds.
+"""Caching and conditional GET for the public pages and feeds.
 
-A rendered feed is kept in the cache under a generation number that any change to a public
-story bumps (publishing, unpublishing, editing, re-tagging), so a cached feed never outlives
-the stories it shows. It is also never kept past the next scheduled (embargoed) publication:
-the cache entry and the Cache-Control max-age both end then, so a story enters its feeds when
-its time comes with no edit needed.
+A rendered page or feed is kept in the cache under a generation number that any change to
+what readers see bumps (publishing, unpublishing, editing, re-tagging, an editor's change to
+an entity, a mention or a relationship), so a cached page never outlives the stories it
+shows. It is also never kept past the next scheduled (embargoed) publication: the cache entry
+and the Cache-Control max-age both end then, so a story appears when its time comes with no
+edit needed.
 """
 
 import hashlib
@@ -21,17 +22,17 @@ from .models import Article
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "feeds:generation"
-FEED_CACHE_SECONDS = 300
+GENERATION_KEY = "public:generation"
+PUBLIC_CACHE_SECONDS = 300
 
 
-def feeds_changed() -> None:
-    """Make every cached feed stale.
+def public_content_changed() -> None:
+    """Make every cached page and feed stale.
 
     It runs after the commit of an editor's save: with the cache down (Redis stopped), the
     save has happened and must not turn into an error page, nor stop the commit hooks after
-    this one (such as the one enqueuing tagging). A feed cached before the outage then lives
-    at most FEED_CACHE_SECONDS.
+    this one (such as the one enqueuing tagging). A page cached before the outage then lives
+    at most PUBLIC_CACHE_SECONDS.
     """
     try:
         try:
@@ -39,11 +40,11 @@ def feeds_changed() -> None:
         except ValueError:
             cache.add(GENERATION_KEY, 1, timeout=None)
     except Exception:
-        logger.warning("Could not expire the cached feeds", exc_info=True)
+        logger.warning("Could not expire the cached pages and feeds", exc_info=True)
 
 
-def seconds_until_next_publication(limit: int = FEED_CACHE_SECONDS) -> int:
-    """Return how long a feed may be cached: until the next embargo lifts, at most `limit`."""
+def seconds_until_next_publication(limit: int = PUBLIC_CACHE_SECONDS) -> int:
+    """Return how long a page may be cached: until the next embargo lifts, at most `limit`."""
     now = timezone.now()
     upcoming = (
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
@@ -56,23 +57,32 @@ def seconds_until_next_publication(limit: int = FEED_CACHE_SECONDS) -> int:
     return max(0, min(limit, int((upcoming - now).total_seconds())))
 
 
-def cached_feed(view):
-    """Serve a feed view from the cache, with ETag, Last-Modified and 304 responses."""
+def cached_public(view):
+    """Serve a public page or feed from the cache, with ETag, Last-Modified and 304 responses.
+
+    Public pages show the same thing to every reader (nothing depends on a login, a cookie or
+    a CSRF token), so one entry per address serves everyone.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        # The whole address: pages and feeds carry absolute links to their own host.
+        address_digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         try:
             generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-            key = f"feeds:{generation}:{path_digest}"
+            key = f"public:{generation}:{address_digest}"
             entry = cache.get(key)
         except Exception:
-            # With the cache down the feed is still served, rendered for each request.
-            logger.warning("Feed cache unavailable", exc_info=True)
+            # With the cache down the page is still served, rendered for each request.
+            logger.warning("Page cache unavailable", exc_info=True)
             key = entry = None
         now = timezone.now().timestamp()
         if entry is None or entry["expires"] <= now:
             response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
             if response.status_code != 200:
                 return response
             lifetime = seconds_until_next_publication()
@@ -103,4 +113,4 @@ def _store(key: str, entry: dict, lifetime: int) -> None:
     try:
         cache.set(key, entry, timeout=lifetime)
     except Exception:
-        logger.warning("Feed cache unavailable", exc_info=True)
+        logger.warning("Page cache unavailable", exc_info=True)
