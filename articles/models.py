@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from newsdesk.links import reverse_cached
+
 from .language import LANGUAGE_CHOICES, detect_language
 from .source_urls import normalize_source_url
 
@@ -166,7 +168,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:story", kwargs={"slug": self.slug})
+        return reverse_cached("articles:story", slug=self.slug)
 
     def get_admin_url(self):
         return reverse("admin:articles_article_change", args=[self.pk])

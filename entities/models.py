@@ -1,10 +1,10 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from newsdesk.links import reverse_cached
 
 from .tagging import SUBJECT_THRESHOLD
 
@@ -81,7 +81,7 @@ class Entity(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(f"entities:{self.kind}", kwargs={"slug": self.slug})
+        return reverse_cached(f"entities:{self.kind}", slug=self.slug)
 
 
 class Alias(models.Model):
@@ -324,8 +324,8 @@ class Relationship(models.Model):
         return f"{self.company_a} – {self.company_b} ({self.get_kind_display().lower()})"
 
     def get_absolute_url(self):
-        return reverse(
-            "entities:pair", kwargs={"slug_a": self.company_a.slug, "slug_b": self.company_b.slug}
+        return reverse_cached(
+            "entities:pair", slug_a=self.company_a.slug, slug_b=self.company_b.slug
         )
 
 
