@@ -1,9 +1,9 @@
 """RSS 2.0 and Atom 1.0 feeds of published stories."""
 
 import re
+from collections import defaultdict
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
@@ -68,24 +68,25 @@ class StoryFeed(Feed):
         return apply_filters(filterset)
 
     def items(self, obj=None):
-        return self.tagged(self.filtered_stories(obj))[:FEED_LENGTH]
+        stories = self.filtered_stories(obj).defer("body").select_related("outlet")
+        return self.tagged(list(stories[:FEED_LENGTH]))
 
-    def tagged(self, stories):
-        """Load each story's outlet and visible entities, for the item's source and categories."""
-        return (
-            stories.defer("body")
-            .select_related("outlet")
-            .prefetch_related(
-                Prefetch(
-                    "mentions",
-                    queryset=Mention.objects.visible()
-                    .select_related("entity")
-                    .only("article_id", "salience", "entity__name")
-                    .order_by("-salience", "pk"),
-                    to_attr="tagged",
-                ),
-            )
+    def tagged(self, stories: list) -> list:
+        """Give each story the names of its visible entities, most salient first."""
+        names = defaultdict(list)
+        # Names only: a feed item shows no more of its entities, and fifty stories name
+        # about five hundred, too many to build as objects for each rendering.
+        rows = (
+            Mention.objects.visible()
+            .filter(article_id__in=[story.pk for story in stories])
+            .order_by("article_id", "-salience", "pk")
+            .values_list("article_id", "entity__name")
         )
+        for article_id, name in rows:
+            names[article_id].append(name)
+        for story in stories:
+            story.entity_names = names[story.pk]
+        return stories
 
     def item_title(self, story):
         return xml_safe(story.title)
@@ -112,7 +113,7 @@ class StoryFeed(Feed):
         return xml_safe(story.byline) or None
 
     def item_categories(self, story):
-        return [xml_safe(mention.entity.name) for mention in story.tagged]
+        return [xml_safe(name) for name in story.entity_names]
 
     def item_extra_kwargs(self, story):
         return {"outlet": xml_safe(story.outlet.name), "source_url": story.source_url}

@@ -17,7 +17,8 @@ class TimelineFeed(StoryFeed):
 
     def items(self, obj):
         ids = list(story_ids(self.filtered_stories(obj))[:FEED_LENGTH])
-        return self.tagged(Article.objects.published()).in_order(ids)
+        stories = Article.objects.published().defer("body").select_related("outlet")
+        return self.tagged(stories.in_order(ids))
 
 
 class EntityFeed(TimelineFeed):
