@@ -4,11 +4,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from entities.selectors import as_story_list, related_stories, story_relationships
+from entities.selectors import related_stories, stories_in_order, story_relationships
 
 from .filters import StoryFilter, apply_filters
 from .models import Article
-from .pagination import CappedPaginator
+from .pagination import StoryIdPaginator
 from .rendering import linked_paragraphs
 from .search import search_stories
 
@@ -26,13 +26,20 @@ def feed_links(request, name: str, title: str, *, with_filters: bool = True, **k
 
 
 class PublishedStoriesMixin:
-    """Start every list from the published stories and paginate it."""
+    """Start every list from the published stories and paginate it.
+
+    A list's queryset gives story ids in the list's order; only the stories of the page
+    shown are loaded, with their chips.
+    """
 
     paginate_by = 20
-    paginator_class = CappedPaginator
+    paginator_class = StoryIdPaginator
 
     def published_stories(self):
         return Article.objects.published()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, load=stories_in_order, **kwargs)
 
 
 class FilteredStoriesMixin(PublishedStoriesMixin):
@@ -65,7 +72,7 @@ class HomeView(PublishedStoriesMixin, ListView):
     context_object_name = "stories"
 
     def get_queryset(self):
-        return as_story_list(self.published_stories())
+        return self.published_stories().values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         feed = feed_links(self.request, "articles:latest", "Latest stories")
@@ -107,7 +114,7 @@ class SearchView(FilteredStoriesMixin, ListView):
         stories = self.filtered(self.published_stories())
         if not self.query:
             return stories.none()
-        return as_story_list(search_stories(stories, self.query))
+        return search_stories(stories, self.query).values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         feed = feed_links(self.request, "articles:search", f"Stories matching “{self.query}”")

@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView
 
-from articles.pagination import CappedPaginator, StoryIdPaginator
+from articles.pagination import CappedPaginator
 from articles.views import FilteredStoriesMixin, feed_links
 
 from .filters import CompanyFilter, RelationshipFilter, TimelineFilter
@@ -13,7 +13,6 @@ from .selectors import (
     pair_timeline,
     published_evidence,
     relationship_cards,
-    stories_in_order,
     stories_per_month,
     story_ids,
     timeline,
@@ -44,14 +43,10 @@ class CompanyListView(ListView):
 
 
 class TimelineMixin(FilteredStoriesMixin):
-    """A list paged through the mentions behind it, loading only the stories of the page."""
+    """A list paged through the mentions behind it (their story ids)."""
 
     context_object_name = "stories"
     filter_class = TimelineFilter
-    paginator_class = StoryIdPaginator
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return super().get_paginator(queryset, per_page, load=stories_in_order, **kwargs)
 
 
 class EntityTimelineView(TimelineMixin, ListView):
