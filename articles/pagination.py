@@ -18,9 +18,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # Without its order and its annotations (a search's rank), the capped count can
-        # stop at any `cap` rows an index gives and computes nothing per row.
-        return self.count_source.order_by().values("pk")[: self.cap].count()
+        # Without its order, the capped count can stop at any `cap` rows an index gives.
+        return self.count_source.order_by()[: self.cap].count()
 
 
 class StoryIdPaginator(CappedPaginator):
