@@ -12,6 +12,7 @@ import hashlib
 import logging
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
@@ -23,7 +24,6 @@ from .models import Article
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public:generation"
-PUBLIC_CACHE_SECONDS = 300
 
 
 def public_content_changed() -> None:
@@ -32,7 +32,7 @@ def public_content_changed() -> None:
     It runs after the commit of an editor's save: with the cache down (Redis stopped), the
     save has happened and must not turn into an error page, nor stop the commit hooks after
     this one (such as the one enqueuing tagging). A page cached before the outage then lives
-    at most PUBLIC_CACHE_SECONDS.
+    at most NEWSDESK_PUBLIC_CACHE_SECONDS.
     """
     try:
         try:
@@ -43,8 +43,9 @@ def public_content_changed() -> None:
         logger.warning("Could not expire the cached pages and feeds", exc_info=True)
 
 
-def seconds_until_next_publication(limit: int = PUBLIC_CACHE_SECONDS) -> int:
-    """Return how long a page may be cached: until the next embargo lifts, at most `limit`."""
+def seconds_until_next_publication() -> int:
+    """Return how long a page may be cached: until the next embargo lifts, within the limit."""
+    limit = settings.NEWSDESK_PUBLIC_CACHE_SECONDS
     now = timezone.now()
     upcoming = (
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
@@ -66,7 +67,7 @@ def cached_public(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not settings.NEWSDESK_PUBLIC_CACHE_SECONDS:
             return view(request, *args, **kwargs)
         # The whole address: pages and feeds carry absolute links to their own host.
         address_digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()

@@ -132,3 +132,11 @@ def test_the_admin_is_never_cached(chief_client, stories):
     first = chief_client.get(changelist)
     assert "ETag" not in first
     assert "no-store" in first["Cache-Control"]
+
+
+def test_no_page_is_kept_when_the_cache_time_is_zero(client, stories, settings):
+    settings.NEWSDESK_PUBLIC_CACHE_SECONDS = 0
+    client.get(TIMELINE)
+    stories[1].title = "Un autre titre"
+    stories[1].save()  # no expiry hook runs inside the test's transaction
+    assert "Un autre titre" in titles(client.get(TIMELINE))
