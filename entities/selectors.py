@@ -17,7 +17,8 @@ ENTITY_LINK = ("kind", "name", "slug")
 STORY_CHIPS = 5
 CO_MENTION_WINDOW = 100
 EVIDENCE_PER_RELATIONSHIP = 10
-RELATIONSHIP_CARDS = 30
+# The most recent ones; the partnership list has them all.
+RELATIONSHIP_CARDS = 12
 CARD_FIELDS = [
     "kind",
     "last_seen",

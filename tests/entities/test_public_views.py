@@ -163,7 +163,29 @@ def test_relationship_cards_put_partnerships_first_and_link_pair_pages(client, n
         "/partnerships/meta-platforms/samsung-electronics/",
         "/partnerships/nvidia/samsung-electronics/",
         "/partnerships/apple/samsung-electronics/",
+        "/partnerships/?company=samsung-electronics",
     } <= links
+
+
+def test_relationship_cards_show_the_latest_and_link_to_every_one(client, newsroom):
+    samsung = Entity.objects.get(slug="samsung-electronics")
+    partners = [
+        Entity.objects.create(kind=Entity.Kind.COMPANY, name=f"Partner {n:02d}", slug=f"p{n:02d}")
+        for n in range(15)
+    ]
+    for n, partner in enumerate(partners):
+        Relationship.objects.create(
+            company_a=partner,
+            company_b=samsung,
+            kind=Relationship.Kind.PARTNERSHIP,
+            status=Relationship.Status.CONFIRMED,
+            last_seen=at(2025, 1, 1 + n),
+        )
+    cards = client.get("/companies/samsung-electronics/").context["relationship_groups"]
+    shown = [relationship.partner.name for _, group in cards for relationship in group]
+    assert shown == [f"Partner {n:02d}" for n in range(14, 2, -1)]
+    every_one = client.get("/partnerships/", {"company": "samsung-electronics"})
+    assert len(every_one.context["relationships"]) > 12
 
 
 def test_company_page_names_people_and_products_seen_with_it(client, newsroom):
