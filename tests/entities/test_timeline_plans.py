@@ -96,3 +96,10 @@ def test_a_date_filter_is_a_range_on_the_timeline_index(planner, newsroom):
     index_condition = next(line for line in text.splitlines() if "Index Cond" in line)
     assert "article_published_at >=" in index_condition
     assert "article_published_at <" in index_condition
+
+
+def test_the_app_s_queries_start_no_parallel_workers():
+    require_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
