@@ -76,13 +76,8 @@ class StoryFeed(Feed):
         names = defaultdict(list)
         # Names only: a feed item shows no more of its entities, and fifty stories name
         # about five hundred, too many to build as objects for each rendering.
-        rows = (
-            Mention.objects.visible()
-            .filter(article_id__in=[story.pk for story in stories])
-            .order_by("article_id", "-salience", "pk")
-            .values_list("article_id", "entity__name")
-        )
-        for article_id, name in rows:
+        rows = Mention.objects.visible().by_salience_in(stories)
+        for article_id, name in rows.values_list("article_id", "entity__name"):
             names[article_id].append(name)
         for story in stories:
             story.entity_names = names[story.pk]

@@ -65,13 +65,8 @@ def with_chips(stories: list[Article]) -> list[Article]:
     chosen = defaultdict(list)
     # Two plain queries: joined to the entities, PostgreSQL walks that whole table, and a
     # per-story limit (a window) costs more to build than the few rows it saves.
-    rows = (
-        Mention.objects.visible()
-        .filter(article_id__in=[story.pk for story in stories])
-        .order_by("article_id", "-salience", "pk")
-        .values_list("article_id", "entity_id")
-    )
-    for article_id, entity_id in rows:
+    rows = Mention.objects.visible().by_salience_in(stories)
+    for article_id, entity_id in rows.values_list("article_id", "entity_id"):
         if len(chosen[article_id]) < STORY_CHIPS:
             chosen[article_id].append(entity_id)
     entities = Entity.objects.only(*ENTITY_LINK).in_bulk(

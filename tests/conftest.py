@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import article_save
+from articles.services import article_save, article_transition
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory, UserFactory
 
@@ -141,3 +141,18 @@ def stories(publish):
         published_at=timezone.now() - timezone.timedelta(hours=2),
     )
     return english, french
+
+
+@pytest.fixture
+def publish_through_workflow(chief_editor, django_capture_on_commit_callbacks):
+    """Save a draft, then publish it by the workflow, the commit hooks run as in production."""
+
+    def publish(title, body, outlet):
+        draft = ArticleFactory.build(title=title, body=body, outlet=outlet)
+        with django_capture_on_commit_callbacks(execute=True):
+            article_save(article=draft, by=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            article_transition(article=draft, step="publish", by=chief_editor)
+        return draft
+
+    return publish

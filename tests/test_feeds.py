@@ -174,20 +174,14 @@ def test_conditional_get_answers_304(client, stories):
 
 
 def test_publishing_editing_and_tagging_invalidate_cached_feeds(
-    client, stories, publish, chief_editor, django_capture_on_commit_callbacks
+    client, stories, publish_through_workflow, django_capture_on_commit_callbacks
 ):
     english = stories[0]
     url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
     etag = client.get(url)["ETag"]
-    draft = ArticleFactory.build(
-        title="Meta Platforms opens a lab",
-        body="Meta Platforms opened a research lab.",
-        outlet=english.outlet,
+    publish_through_workflow(
+        "Meta Platforms opens a lab", "Meta Platforms opened a research lab.", english.outlet
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        article_save(article=draft, by=None)
-    with django_capture_on_commit_callbacks(execute=True):
-        article_transition(article=draft, step="publish", by=chief_editor)
     published = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert published.status_code == 200
     assert "Meta Platforms opens a lab" in published.content.decode()

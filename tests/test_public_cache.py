@@ -46,19 +46,13 @@ def test_a_story_page_is_cached_and_unknown_pages_are_not(client, stories):
 
 
 def test_publishing_editing_and_retagging_reach_the_cached_pages(
-    client, stories, chief_editor, django_capture_on_commit_callbacks
+    client, stories, chief_editor, publish_through_workflow, django_capture_on_commit_callbacks
 ):
     english = stories[0]
     client.get(TIMELINE)
-    draft = ArticleFactory.build(
-        title="Meta Platforms opens a lab",
-        body="Meta Platforms opened a research lab.",
-        outlet=english.outlet,
+    draft = publish_through_workflow(
+        "Meta Platforms opens a lab", "Meta Platforms opened a research lab.", english.outlet
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        article_save(article=draft, by=None)
-    with django_capture_on_commit_callbacks(execute=True):
-        article_transition(article=draft, step="publish", by=chief_editor)
     assert "Meta Platforms opens a lab" in titles(client.get(TIMELINE))
 
     english.title = "Meta and LG Electronics sign for XR headsets"
