@@ -107,18 +107,15 @@ def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> dict[str, 
         Mention.objects.published()
         .filter(article_id__in=Subquery(recent_articles), entity__kind__in=kinds)
         .exclude(entity=entity)
-        .values_list("entity_id", "entity__kind")
+        .values_list("entity_id", "entity__kind", "entity__name", "entity__slug")
         .annotate(stories=Count("*"))
         .order_by("-stories", "entity_id")
     )
-    top: dict[str, list[tuple[int, int]]] = {kind: [] for kind in kinds}
-    for entity_id, kind, stories in rows:
+    top: dict[str, list[tuple[Entity, int]]] = {kind: [] for kind in kinds}
+    for entity_id, kind, name, slug, stories in rows:
         if len(top[kind]) < limit:
-            top[kind].append((entity_id, stories))
-    entities = Entity.objects.only(*ENTITY_LINK).in_bulk(
-        [pk for pairs in top.values() for pk, _ in pairs]
-    )
-    return {kind: [(entities[pk], n) for pk, n in pairs] for kind, pairs in top.items()}
+            top[kind].append((Entity(pk=entity_id, kind=kind, name=name, slug=slug), stories))
+    return top
 
 
 def relationship_cards(entity: Entity) -> list[tuple[str, list[Relationship]]]:

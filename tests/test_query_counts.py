@@ -23,9 +23,9 @@ LIMITS = {
     "home": 5,
     "story": 9,
     "companies": 4,
-    "company": 14,
-    "person": 11,
-    "product": 11,
+    "company": 13,
+    "person": 10,
+    "product": 10,
     "partnerships": 5,
     "pair": 10,
     "search": 7,
@@ -35,7 +35,7 @@ LIMITS = {
     "sitemap-pairs": 2,
 }
 # With every story filter: the chosen outlet is looked up, and so is the entity "also" names.
-FILTERED_LIMITS = {"company": 16, "search": 8, "pair": 12}
+FILTERED_LIMITS = {"company": 15, "search": 8, "pair": 12}
 SPECS = list(PUBLIC.values())
 
 
