@@ -5,10 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from newsdesk.links import reverse_cached
+from newsdesk.slugs import unique_slug
 
 from .language import LANGUAGE_CHOICES, detect_language
 from .source_urls import normalize_source_url
@@ -160,7 +160,9 @@ class Article(models.Model):
                 self.outlet.default_language if self.outlet_id else ""
             )
         if not self.slug:
-            self.slug = self._unique_slug()
+            self.slug = unique_slug(
+                self.title, fallback="story", siblings=Article.objects.exclude(pk=self.pk)
+            )
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
@@ -181,13 +183,6 @@ class Article(models.Model):
     @property
     def needs_tagging(self) -> bool:
         return self.fingerprint != self.tagged_fingerprint
-
-    def _unique_slug(self) -> str:
-        base = slugify(self.title)[:180].strip("-") or "story"
-        slug, suffix = base, 2
-        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, suffix = f"{base}-{suffix}", suffix + 1
-        return slug
 
 
 def text_fingerprint(title: str, body: str) -> str:

@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
-from django.utils.text import slugify
 
 from articles.models import Article
 from articles.public_cache import public_content_changed
 from articles.services import article_request_tagging
+from newsdesk.slugs import unique_slug
 
 from .knowledge_base import get_dictionary, kb_changed
 from .models import (
@@ -98,11 +98,14 @@ def article_discover(*, article_id: int) -> int:
 
 def candidate_accept(*, candidate: Candidate, kind: str | None = None) -> Entity:
     """Turn a candidate into an entity with one alias, and re-tag the articles that name it."""
+    kind = kind or candidate.likely_kind or Entity.Kind.COMPANY
     with transaction.atomic():
         entity = Entity.objects.create(
-            kind=kind or candidate.likely_kind or Entity.Kind.COMPANY,
+            kind=kind,
             name=candidate.text,
-            slug=_unique_slug(candidate.text, kind or candidate.likely_kind or "company"),
+            slug=unique_slug(
+                candidate.text, fallback="entity", siblings=Entity.objects.filter(kind=kind)
+            ),
         )
         Alias.objects.create(entity=entity, text=candidate.text)
         candidate.status = Candidate.Status.ACCEPTED
@@ -507,11 +510,3 @@ def _snippet(body: str, match: EntityMatch) -> str:
     start = max(0, first.start - SNIPPET_MARGIN)
     end = min(len(body), first.end + SNIPPET_MARGIN)
     return " ".join(body[start:end].split())[:400]
-
-
-def _unique_slug(name: str, kind: str) -> str:
-    base = slugify(name)[:180] or "entity"
-    slug, suffix = base, 2
-    while Entity.objects.filter(kind=kind, slug=slug).exists():
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    return slug
