@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from tests.admin_forms import article_form
 from tests.factories import ArticleFactory, OutletFactory
 
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -15,30 +16,9 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-def form_data(outlet, **overrides):
-    data = {
-        "title": "Arm and Qualcomm settle their licensing dispute",
-        "slug": "",
-        "standfirst": "",
-        "body": "The two chip designers ended their court fight over licences.",
-        "source_url": "https://news.example/arm-qualcomm",
-        "outlet": outlet.pk,
-        "byline": "",
-        "language": "en",
-        "published_at_0": "",
-        "published_at_1": "",
-        "mentions-TOTAL_FORMS": "0",
-        "mentions-INITIAL_FORMS": "0",
-        "mentions-MIN_NUM_FORMS": "0",
-        "mentions-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_editor_creates_a_draft(editor_client, editor):
     outlet = OutletFactory()
-    response = editor_client.post(ADD, form_data(outlet))
+    response = editor_client.post(ADD, article_form(outlet))
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
@@ -50,7 +30,9 @@ def test_status_in_a_crafted_add_form_is_ignored(editor_client):
     outlet = OutletFactory()
     editor_client.post(
         ADD,
-        form_data(outlet, status="published", published_at_0="2024-01-01", published_at_1="10:00"),
+        article_form(
+            outlet, status="published", published_at_0="2024-01-01", published_at_1="10:00"
+        ),
     )
     assert Article.objects.get().status == Article.Status.DRAFT
 
@@ -68,7 +50,9 @@ def test_editor_cannot_publish_with_a_crafted_action_post(editor_client):
 
 def test_editor_cannot_change_an_article_under_review(editor_client):
     article = ArticleFactory(status=Article.Status.IN_REVIEW)
-    response = editor_client.post(change_url(article), form_data(article.outlet, title="Hijacked"))
+    response = editor_client.post(
+        change_url(article), article_form(article.outlet, title="Hijacked")
+    )
     assert response.status_code == 403
     article.refresh_from_db()
     assert article.title != "Hijacked"
@@ -129,7 +113,7 @@ def test_rerun_tagging_marks_the_article_pending(chief_client):
 )
 def test_bad_input_gets_a_form_error(editor_client, overrides, message):
     outlet = OutletFactory()
-    response = editor_client.post(ADD, form_data(outlet, **overrides))
+    response = editor_client.post(ADD, article_form(outlet, **overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Article.objects.exists()
@@ -138,7 +122,7 @@ def test_bad_input_gets_a_form_error(editor_client, overrides, message):
 def test_body_over_the_limit_is_refused(editor_client, settings):
     settings.NEWSDESK_MAX_BODY_CHARS = 1000
     outlet = OutletFactory()
-    response = editor_client.post(ADD, form_data(outlet, body="word " * 300))
+    response = editor_client.post(ADD, article_form(outlet, body="word " * 300))
     assert "the limit is 1,000" in response.content.decode()
     assert not Article.objects.exists()
 
@@ -147,7 +131,7 @@ def test_duplicate_source_url_links_the_existing_article(editor_client):
     existing = ArticleFactory(source_url="https://news.example/arm-qualcomm")
     response = editor_client.post(
         ADD,
-        form_data(existing.outlet, source_url="https://NEWS.example/arm-qualcomm/?utm_source=x"),
+        article_form(existing.outlet, source_url="https://NEWS.example/arm-qualcomm/?utm_source=x"),
     )
     assert response.status_code == 200
     assert f'href="{change_url(existing)}"' in response.content.decode()
@@ -158,7 +142,7 @@ def test_failed_edit_loses_nothing_already_saved(editor_client):
     article = ArticleFactory(title="Kept title", body="Kept body")
     response = editor_client.post(
         change_url(article),
-        form_data(article.outlet, body="", expected_version=article.version),
+        article_form(article.outlet, body="", expected_version=article.version),
     )
     assert response.status_code == 200
     article.refresh_from_db()
@@ -198,7 +182,7 @@ def test_history_is_visible_and_reverting_keeps_the_workflow_status(chief_client
     )
     response = chief_client.post(
         revert_url,
-        form_data(
+        article_form(
             article.outlet,
             title="Original title",
             source_url=article.source_url,
@@ -221,7 +205,8 @@ def test_editor_cannot_revert_an_article_they_may_not_change(editor_client):
         "admin:articles_article_simple_history", args=[article.pk, original.history_id]
     )
     response = editor_client.post(
-        revert_url, form_data(article.outlet, title="Original title", source_url=article.source_url)
+        revert_url,
+        article_form(article.outlet, title="Original title", source_url=article.source_url),
     )
     assert response.status_code == 403
     article.refresh_from_db()
@@ -234,7 +219,7 @@ def test_second_editor_cannot_silently_overwrite_the_first(client, editor, chief
     client.force_login(editor)
     first = client.post(
         change_url(article),
-        form_data(
+        article_form(
             article.outlet,
             title="First editor's title",
             body="Original body.",
@@ -246,7 +231,7 @@ def test_second_editor_cannot_silently_overwrite_the_first(client, editor, chief
     client.force_login(chief_editor)
     second = client.post(
         change_url(article),
-        form_data(
+        article_form(
             article.outlet,
             title="Second editor's title",
             body="Original body.",

@@ -4,6 +4,7 @@ from django.urls import reverse
 from articles.models import Article
 from entities import services
 from entities.models import Alias, Candidate, Entity, Mention, Relationship
+from tests.admin_forms import article_form
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory
 
@@ -24,28 +25,17 @@ def tagged_article(kb):
 
 
 def article_change_data(article, mention_rows):
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "source_url": article.source_url,
-        "outlet": article.outlet_id,
-        "byline": "",
-        "language": article.language,
-        "published_at_0": "",
-        "published_at_1": "",
-        "expected_version": article.version,
-        "mentions-TOTAL_FORMS": str(len(mention_rows)),
-        "mentions-INITIAL_FORMS": str(sum(1 for row in mention_rows if "id" in row)),
-        "mentions-MIN_NUM_FORMS": "0",
-        "mentions-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(mention_rows):
-        for key, value in row.items():
-            data[f"mentions-{index}-{key}"] = value
-        data[f"mentions-{index}-article"] = article.pk
-    return data
+    return article_form(
+        article.outlet,
+        mention_rows=[{**row, "article": article.pk} for row in mention_rows],
+        title=article.title,
+        slug=article.slug,
+        standfirst=article.standfirst,
+        body=article.body,
+        source_url=article.source_url,
+        language=article.language,
+        expected_version=article.version,
+    )
 
 
 def test_editor_rejects_one_entity_and_adds_another(editor_client, tagged_article, kb):

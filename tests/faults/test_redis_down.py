@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from entities.models import Mention
+from tests.admin_forms import article_form
 from tests.entities.kb import make_small_kb
 from tests.factories import OutletFactory
 from tests.faults.helpers import tag_differences, tagging_status
@@ -21,25 +22,6 @@ BODY = (
 )
 
 
-def add_form(outlet) -> dict[str, str]:
-    return {
-        "title": "Meta and LG team up on headsets",
-        "slug": "",
-        "standfirst": "",
-        "body": BODY,
-        "source_url": "https://news.example/meta-lg-xr",
-        "outlet": str(outlet.pk),
-        "byline": "",
-        "language": "en",
-        "published_at_0": "",
-        "published_at_1": "",
-        "mentions-TOTAL_FORMS": "0",
-        "mentions-INITIAL_FORMS": "0",
-        "mentions-MIN_NUM_FORMS": "0",
-        "mentions-MAX_NUM_FORMS": "1000",
-    }
-
-
 def test_an_article_saved_while_redis_is_down_is_tagged_once_it_is_back(faults, editor_client):
     require_postgresql()
     require_broker()
@@ -49,7 +31,15 @@ def test_an_article_saved_while_redis_is_down_is_tagged_once_it_is_back(faults, 
     faults.redis.stop()
     try:
         started = time.monotonic()
-        response = editor_client.post(ADD, add_form(outlet))
+        response = editor_client.post(
+            ADD,
+            article_form(
+                outlet,
+                title="Meta and LG team up on headsets",
+                body=BODY,
+                source_url="https://news.example/meta-lg-xr",
+            ),
+        )
         save_seconds = time.monotonic() - started
     finally:
         faults.redis.start()

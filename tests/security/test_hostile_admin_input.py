@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.models import Article, Outlet
 from articles.public_cache import public_content_changed
 from entities.models import Alias, Entity, Mention, Relationship, RelationshipEvidence, Topic
+from tests.admin_forms import article_form
 from tests.factories import ArticleFactory, EntityFactory, OutletFactory
 
 PAYLOADS = {
@@ -24,23 +25,15 @@ RAW = ["<script>alert", "<img src=x", "onerror=alert(1)>", 'href="javascript:']
 
 
 def article_data(outlet, **fields):
-    return {
-        "title": "A perfectly ordinary title",
-        "slug": "",
-        "standfirst": "",
-        "body": "Hostile Co and Other Co signed a partnership.",
-        "source_url": "https://news.example/hostile",
-        "outlet": outlet.pk,
-        "byline": "",
-        "language": "en",
-        "published_at_0": "",
-        "published_at_1": "",
-        "mentions-TOTAL_FORMS": "0",
-        "mentions-INITIAL_FORMS": "0",
-        "mentions-MIN_NUM_FORMS": "0",
-        "mentions-MAX_NUM_FORMS": "1000",
-        **fields,
-    }
+    return article_form(
+        outlet,
+        **{
+            "title": "A perfectly ordinary title",
+            "body": "Hostile Co and Other Co signed a partnership.",
+            "source_url": "https://news.example/hostile",
+            **fields,
+        },
+    )
 
 
 def entity_data(field, value):
