@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 
 from articles.models import Article, Outlet
 from entities.models import Alias, Entity
@@ -85,3 +86,26 @@ def ensure_editorial_groups():
     ]:
         migration = importlib.import_module(f"{app_label}.migrations.{name}")
         grant_group_permissions(apps, app_label, migration.PERMISSIONS)
+
+
+def bulk_published(outlet, numbers, *, title, body, published_at) -> list[Article]:
+    """Bulk-create a published English story per number, titled title.format(n=number).
+
+    No save(): no language detection, tagging or history, so hundreds cost little.
+    """
+    stories = []
+    for n in numbers:
+        story_title = title.format(n=n)
+        stories.append(
+            Article(
+                title=story_title,
+                slug=slugify(story_title),
+                body=body,
+                source_url=f"https://news.example/{slugify(story_title)}",
+                outlet=outlet,
+                language="en",
+                status=Article.Status.PUBLISHED,
+                published_at=published_at(n),
+            )
+        )
+    return Article.objects.bulk_create(stories)

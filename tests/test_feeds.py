@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.services import article_save, article_transition
 from entities.models import Entity, Mention
-from tests.factories import ArticleFactory, OutletFactory
+from tests.factories import ArticleFactory, OutletFactory, bulk_published
 
 HOSTILE = "<script>alert('x')</script> & ]]> \u202eevil\u202c \x01"
 
@@ -64,18 +64,12 @@ def test_every_feed_lists_the_published_stories_in_english_and_french(
 def test_feeds_hold_at_most_fifty_items_newest_first(client, kb):
     outlet = OutletFactory()
     now = timezone.now()
-    Article.objects.bulk_create(
-        Article(
-            title=f"Story {n}",
-            slug=f"story-{n}",
-            body="Body.",
-            source_url=f"https://news.example/{n}",
-            outlet=outlet,
-            language="en",
-            status=Article.Status.PUBLISHED,
-            published_at=now - timezone.timedelta(minutes=n + 1),
-        )
-        for n in range(60)
+    bulk_published(
+        outlet,
+        range(60),
+        title="Story {n}",
+        body="Body.",
+        published_at=lambda n: now - timezone.timedelta(minutes=n + 1),
     )
     feed = parse(client, reverse("articles:latest-rss"))
     assert [entry.title for entry in feed.entries] == [f"Story {n}" for n in range(50)]
@@ -220,18 +214,12 @@ def test_feed_queries_stay_bounded(client, kb, django_assert_max_num_queries):
     outlet = OutletFactory()
 
     def add_stories(count, start):
-        articles = Article.objects.bulk_create(
-            Article(
-                title=f"Meta Platforms story {n}",
-                slug=f"meta-story-{n}",
-                body="Meta Platforms did things.",
-                source_url=f"https://news.example/meta-{n}",
-                outlet=outlet,
-                language="en",
-                status=Article.Status.PUBLISHED,
-                published_at=timezone.now() - timezone.timedelta(minutes=n + 1),
-            )
-            for n in range(start, start + count)
+        articles = bulk_published(
+            outlet,
+            range(start, start + count),
+            title="Meta Platforms story {n}",
+            body="Meta Platforms did things.",
+            published_at=lambda n: timezone.now() - timezone.timedelta(minutes=n + 1),
         )
         Mention.objects.bulk_create(
             Mention(

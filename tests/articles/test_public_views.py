@@ -3,8 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
-from tests.factories import OutletFactory
+from tests.factories import OutletFactory, bulk_published
 from tests.public_site import position, tags, text
 from tests.services import require_postgresql
 
@@ -67,18 +66,12 @@ def many_stories(newsroom):
     """25 recent stories, on top of the newsroom's 6 older ones (bulk-made: no tagging)."""
     outlet = OutletFactory(name="Bulk Wire")
     start = timezone.now() - timezone.timedelta(days=30)
-    return Article.objects.bulk_create(
-        Article(
-            title=f"Routine market update number {n:02d}",
-            slug=f"routine-market-update-{n:02d}",
-            body="Markets moved a little.",
-            source_url=f"https://news.example/routine-{n}",
-            outlet=outlet,
-            language="en",
-            status=Article.Status.PUBLISHED,
-            published_at=start + timezone.timedelta(hours=n),
-        )
-        for n in range(25)
+    return bulk_published(
+        outlet,
+        range(25),
+        title="Routine market update number {n:02d}",
+        body="Markets moved a little.",
+        published_at=lambda n: start + timezone.timedelta(hours=n),
     )
 
 
