@@ -1,15 +1,26 @@
 """Caching and conditional GET for the public pages and feeds.
 
-A rendered page or feed is kept in the cache under a generation number that any change to
-what readers see bumps (publishing, unpublishing, editing, re-tagging, an editor's change to
-an entity, a mention or a relationship), so a cached page never outlives the stories it
-shows. It is also never kept past the next scheduled (embargoed) publication: the cache entry
-and the Cache-Control max-age both end then, so a story appears when its time comes with no
-edit needed.
+A rendered page or feed is kept in the cache under versions that the changes to what it
+shows replace, so a cached page never outlives the stories it shows:
+
+- most pages (the latest stories, a story, search, the lists) hang on the site's version,
+  which every change replaces: publishing, unpublishing, editing, re-tagging, an editor's
+  change to an entity, a mention, a relationship, a topic or an outlet;
+- a page about one subject (an entity's timeline and feed, a pair of companies) hangs on the
+  knowledge base's version, which only editors' changes replace, and on a version per
+  subject, which a change to a story naming that subject replaces. A story about others,
+  published or re-tagged, leaves it cached.
+
+Versions are random, not counters, so that a version lost from the cache can never bring
+back the pages stored under an older one. A page is also never kept past the next scheduled
+(embargoed) publication: the cache entry and the Cache-Control max-age both end then, so a
+story appears when its time comes with no edit needed.
 """
 
 import hashlib
 import logging
+import secrets
+from collections.abc import Iterable
 from functools import wraps
 
 from django.conf import settings
@@ -23,24 +34,43 @@ from .models import Article
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "public:generation"
+SITE_VERSION = "public:site"
+KNOWLEDGE_VERSION = "public:knowledge"
 
 
-def public_content_changed() -> None:
-    """Make every cached page and feed stale.
+def subject_version(slug: str) -> str:
+    return f"public:about:{slug}"
+
+
+def public_content_changed(about: Iterable[str] | None = None) -> None:
+    """Make the cached pages and feeds that may show the change stale.
+
+    `about` names the subjects (entity slugs) of the stories that changed: the pages about
+    them go stale along with the site's pages, and those about other subjects stay. None
+    means the change may show anywhere (an editor's change to the knowledge base).
 
     It runs after the commit of an editor's save: with the cache down (Redis stopped), the
     save has happened and must not turn into an error page, nor stop the commit hooks after
     this one (such as the one enqueuing tagging). A page cached before the outage then lives
     at most NEWSDESK_PUBLIC_CACHE_SECONDS.
     """
+    stale = [SITE_VERSION]
+    if about is None:
+        stale.append(KNOWLEDGE_VERSION)
+    else:
+        stale.extend(subject_version(slug) for slug in about)
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.set_many({key: secrets.token_hex(8) for key in stale}, timeout=None)
     except Exception:
         logger.warning("Could not expire the cached pages and feeds", exc_info=True)
+
+
+def _current_versions(keys: list[str]) -> list[str]:
+    versions = cache.get_many(keys)
+    for key in keys:
+        if key not in versions:
+            versions[key] = cache.get_or_set(key, secrets.token_hex(8), timeout=None)
+    return [versions[key] for key in keys]
 
 
 def seconds_until_next_publication() -> int:
@@ -58,11 +88,13 @@ def seconds_until_next_publication() -> int:
     return max(0, min(limit, int((upcoming - now).total_seconds())))
 
 
-def cached_public(view):
+def cached_public(view, about: tuple[str, ...] = ()):
     """Serve a public page or feed from the cache, with ETag, Last-Modified and 304 responses.
 
     Public pages show the same thing to every reader (nothing depends on a login, a cookie or
-    a CSRF token), so one entry per address serves everyone.
+    a CSRF token), so one entry per address serves everyone. `about` names the URL arguments
+    holding the slugs of the subjects a page shows only the stories of; such a page stays
+    cached while stories about others change.
     """
 
     @wraps(view)
@@ -72,8 +104,12 @@ def cached_public(view):
         # The whole address: pages and feeds carry absolute links to their own host.
         address_digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         try:
-            generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
-            key = f"public:{generation}:{address_digest}"
+            versions = (
+                [KNOWLEDGE_VERSION, *(subject_version(kwargs[name]) for name in about)]
+                if about
+                else [SITE_VERSION]
+            )
+            key = ":".join(["public", *_current_versions(versions), address_digest])
             entry = cache.get(key)
         except Exception:
             # With the cache down the page is still served, rendered for each request.

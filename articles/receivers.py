@@ -8,6 +8,11 @@ from .signals import publication_changed
 
 
 @receiver(publication_changed, sender=Article)
+def expire_site_pages(sender, **kwargs):
+    # The pages about the story's subjects go stale from the app that knows them (entities).
+    transaction.on_commit(lambda: public_content_changed(about=()))
+
+
 @receiver([post_save, post_delete], sender=Outlet)
 def expire_public_pages(sender, **kwargs):
     transaction.on_commit(public_content_changed)

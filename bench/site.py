@@ -1,7 +1,9 @@
 """Time the public pages and the admin on the seeded database, in-process (server time only)."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.public_cache import public_content_changed
-from entities.models import Relationship, RelationshipEvidence
+from entities.models import Mention, Relationship, RelationshipEvidence
 
 from .database import with_retries
 from .seed import biggest_company_slugs
@@ -44,8 +46,10 @@ class Page:
     url: str
     target_ms: int
     admin: bool = False
-    # Expire the public cache before each request, to time the page being rendered.
-    uncached: bool = False
+    # The slugs of the entities the page is about (its stories all name them).
+    about: tuple[str, ...] = ()
+    # Run before each request: what a publication between two readers would expire.
+    publication: Callable[[], None] | None = None
     # The target once served from the public cache, when it differs.
     cached_target_ms: int | None = None
 
@@ -69,10 +73,20 @@ def pages() -> list[Page]:
     admin_list = "/admin/articles/article/"
     public = [
         Page("home", "/", PAGE_TARGET_MS),
-        Page(f"timeline {biggest} p1", company, PAGE_TARGET_MS),
-        Page(f"timeline {biggest} p200", f"{company}?page=200", PAGE_TARGET_MS),
-        Page("timeline filtered (fr, 1 y, also)", f"{company}?{filtered}", PAGE_TARGET_MS),
-        Page(f"pair {a_slug} / {b_slug}", f"/partnerships/{a_slug}/{b_slug}/", PAGE_TARGET_MS),
+        Page(f"timeline {biggest} p1", company, PAGE_TARGET_MS, about=(biggest,)),
+        Page(f"timeline {biggest} p200", f"{company}?page=200", PAGE_TARGET_MS, about=(biggest,)),
+        Page(
+            "timeline filtered (fr, 1 y, also)",
+            f"{company}?{filtered}",
+            PAGE_TARGET_MS,
+            about=(biggest,),
+        ),
+        Page(
+            f"pair {a_slug} / {b_slug}",
+            f"/partnerships/{a_slug}/{b_slug}/",
+            PAGE_TARGET_MS,
+            about=(a_slug, b_slug),
+        ),
         Page("partnerships", "/partnerships/", PAGE_TARGET_MS),
         Page("story", f"/stories/{story}/", PAGE_TARGET_MS),
         Page(
@@ -83,17 +97,37 @@ def pages() -> list[Page]:
             f"feed {biggest}",
             f"{company}rss/",
             FEED_TARGET_MS,
+            about=(biggest,),
             cached_target_ms=CACHED_FEED_TARGET_MS,
         ),
     ]
-    # Each public page twice: rendered (the cache expired before every request, as after a
-    # publication) and served from the public cache (every later reader until the next one).
+    # Each public page rendered (a publication naming what it shows expired it before every
+    # request) and served from the public cache (every later reader until the next one); a
+    # page about one entity or pair also after a story about others came out, which leaves
+    # it cached.
     return [
         *(
             variant
             for page in public
             for variant in (
-                replace(page, label=f"{page.label} (rendered)", uncached=True),
+                replace(
+                    page,
+                    label=f"{page.label} (rendered)",
+                    publication=partial(public_content_changed, about=page.about or None),
+                ),
+                *(
+                    [
+                        replace(
+                            page,
+                            label=f"{page.label} (story elsewhere)",
+                            publication=partial(
+                                public_content_changed, about=story_elsewhere(page.about)
+                            ),
+                        )
+                    ]
+                    if page.about
+                    else []
+                ),
                 replace(
                     page,
                     label=f"{page.label} (cached)",
@@ -116,6 +150,17 @@ def pages() -> list[Page]:
         ),
         Page("admin article change", f"{admin_list}{article_id}/change/", ADMIN_TARGET_MS, True),
     ]
+
+
+def story_elsewhere(about: tuple[str, ...]) -> list[str]:
+    """Return the entities named by the latest published story that names none of `about`."""
+    story = (
+        Article.objects.published()
+        .exclude(pk__in=Mention.objects.filter(entity__slug__in=about).values("article_id"))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return list(Mention.objects.filter(article_id=story).values_list("entity__slug", flat=True))
 
 
 def busiest_pair() -> tuple[str, str]:
@@ -149,16 +194,16 @@ def time_page(client: Client, page: Page) -> dict:
     """Request the page a few times to warm up, then time it; count its queries once."""
     for _ in range(WARM_UPS):
         response = client.get(page.url, secure=True)
-    if page.uncached:
-        public_content_changed()
+    if page.publication:
+        page.publication()
     with CaptureQueriesContext(connection) as capture:
         response = client.get(page.url, secure=True)
     # Read now: the next request empties the connection's log the capture reads from.
     queries = list(capture.captured_queries)
     samples = []
     for _ in range(TIMED_REQUESTS):
-        if page.uncached:
-            public_content_changed()
+        if page.publication:
+            page.publication()
         started = time.perf_counter()
         response = client.get(page.url, secure=True)
         samples.append(time.perf_counter() - started)

@@ -8,7 +8,7 @@ from articles.signals import publication_changed, tagging_requested
 
 from .knowledge_base import kb_changed
 from .models import Alias, Entity, Mention, Relationship, RelationshipEvidence, Topic
-from .services import relationships_refresh_seen
+from .services import entity_pages_changed, relationships_refresh_seen
 from .tasks import enqueue, tag_article
 
 
@@ -19,7 +19,9 @@ def enqueue_tagging(sender, article_id, **kwargs):
 
 @receiver(publication_changed, sender=Article)
 def follow_publication(sender, article, **kwargs):
-    Mention.objects.filter(article=article).update(article_published_at=article.public_since)
+    mentions = Mention.objects.filter(article=article)
+    mentions.update(article_published_at=article.public_since)
+    entity_pages_changed(mentions.values_list("entity_id", flat=True))
     relationships_refresh_seen(
         RelationshipEvidence.objects.filter(article=article).values_list(
             "relationship_id", flat=True

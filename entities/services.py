@@ -53,10 +53,10 @@ def article_tag(*, article_id: int) -> bool:
             title=article.title,
             language=article.language,
         )
-        _save_mentions(article, result.entities)
+        named = _save_mentions(article, result.entities)
         _save_relationships(article, result.relationships)
         _mark_tagged(article)
-        transaction.on_commit(public_content_changed)
+        entity_pages_changed(named)
     return True
 
 
@@ -166,10 +166,28 @@ def relationships_refresh_seen(relationship_ids) -> None:
             first=Min("evidence__article__published_at", filter=published),
             last=Max("evidence__article__published_at", filter=published),
         )
-        .values_list("pk", "first", "last")
+        .values_list("pk", "first", "last", "company_a_id", "company_b_id")
     )
-    for pk, first, last in rows:
+    companies = set()
+    for pk, first, last, *pair in rows:
         Relationship.objects.filter(pk=pk).update(first_seen=first, last_seen=last)
+        companies.update(pair)
+    if companies:
+        entity_pages_changed(companies)
+
+
+def entity_pages_changed(entity_ids) -> None:
+    """Once the transaction commits, make the cached pages about these entities stale.
+
+    The site's own pages (latest stories, search, lists) go stale with them.
+    """
+    entity_ids = set(entity_ids)
+
+    def expire():
+        slugs = Entity.objects.filter(pk__in=entity_ids).values_list("slug", flat=True)
+        public_content_changed(about=list(slugs) if entity_ids else ())
+
+    transaction.on_commit(expire)
 
 
 def relationships_refresh_lifted_embargoes(*, since) -> int:
@@ -212,12 +230,14 @@ def _mark_tagged(article: Article) -> None:
     )
 
 
-def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
+def _save_mentions(article: Article, matches: list[EntityMatch]) -> set[int]:
+    """Save the matches as the article's mentions; return the entities named before or now."""
     existing = (
         {mention.entity_id: mention for mention in article.mentions.all()}
         if article.has_mentions
         else {}
     )
+    named = {*existing, *(match.entity_id for match in matches)}
     to_create, to_update = [], []
     for match in matches:
         mention = existing.pop(match.entity_id, None)
@@ -258,6 +278,7 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
             if mention.origin == Mention.Origin.AUTO and mention.status == Mention.Status.SUGGESTED
         ]
     ).delete()
+    return named
 
 
 def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> None:

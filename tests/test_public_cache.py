@@ -1,7 +1,8 @@
 """Public pages are served from the cache until what they show changes.
 
 A page is rendered once and then served with no query until an editor's change (publishing,
-editing, re-tagging, an entity or a relationship) or an embargo's end makes it stale.
+editing, re-tagging, an entity or a relationship) or an embargo's end makes it stale. A page
+about one entity or one pair of companies stays cached while stories about others change.
 """
 
 import pytest
@@ -9,8 +10,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.services import article_save, article_transition
+from articles.models import Article
+from articles.public_cache import KNOWLEDGE_VERSION, SITE_VERSION, subject_version
+from articles.services import article_request_tagging, article_save, article_transition
 from entities.models import Entity, Mention, Relationship
+from entities.services import relationships_refresh_seen
 from tests.factories import ArticleFactory
 
 TIMELINE = "/companies/meta-platforms/"
@@ -88,6 +92,104 @@ def test_an_editor_s_change_to_an_entity_or_a_relationship_reaches_the_pages(
     assert 'href="/people/william-cho/"' not in client.get(story).content.decode()
 
 
+ABOUT_META = [TIMELINE, f"{TIMELINE}rss/", PAIR, f"{PAIR}atom/"]
+
+
+def test_pages_about_an_entity_stay_cached_while_stories_about_others_come_out(
+    client, stories, publish, django_assert_num_queries
+):
+    for url in ABOUT_META:
+        client.get(url)
+    home = client.get("/")
+    nvidia = publish("Nvidia ships a new chip", "Nvidia announced the H200 chip on Monday.")
+    assert Mention.objects.filter(article=nvidia, entity__slug="nvidia").exists()
+    assert not Mention.objects.filter(article=nvidia, entity__slug="meta-platforms").exists()
+
+    with django_assert_num_queries(0):
+        for url in ABOUT_META:
+            assert client.get(url).status_code == 200
+    assert "Nvidia ships a new chip" in titles(client.get("/"))
+    assert client.get("/").content != home.content
+    assert "Nvidia ships a new chip" in titles(client.get("/companies/nvidia/"))
+
+
+def test_a_story_that_stops_naming_an_entity_leaves_its_cached_timeline(
+    client, stories, django_capture_on_commit_callbacks
+):
+    english, _ = stories
+    lg_timeline = "/companies/lg-electronics/"
+    assert english.title in titles(client.get(lg_timeline))
+    english.title = "Meta signs an XR deal"
+    english.body = "Meta Platforms chief Mark Zuckerberg signed a deal on XR headsets."
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=english, by=None)
+    assert english.title not in titles(client.get(lg_timeline))
+    assert english.title in titles(client.get(TIMELINE))
+
+
+def test_re_tagging_refreshes_the_pages_of_what_the_story_named_before(
+    client, publish, django_capture_on_commit_callbacks
+):
+    story = publish("LG Electronics shows a TV", "LG Electronics showed a rollable TV in Seoul.")
+    lg_timeline = "/companies/lg-electronics/"
+    # An editor confirmed LG: the story stays on LG's page even once the tagger stops
+    # finding the name, and that page must show the story as it now reads.
+    Mention.objects.filter(article=story, entity__slug="lg-electronics").update(
+        origin=Mention.Origin.EDITOR, status=Mention.Status.CONFIRMED
+    )
+    assert titles(client.get(lg_timeline)) == [story.title]
+    # Written without the editor's save (as by a bulk import), then re-tagged: only the
+    # tagging's own expiry can refresh LG's page.
+    Article.objects.filter(pk=story.pk).update(
+        title="A rollable TV", body="A rollable TV was shown in Seoul."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_request_tagging(article=story)
+    assert titles(client.get(lg_timeline)) == ["A rollable TV"]
+
+
+def test_relationships_dated_anew_reach_the_pages_of_both_companies(
+    client, stories, django_capture_on_commit_callbacks
+):
+    relationship = Relationship.objects.get(
+        company_a__slug="lg-electronics", company_b__slug="meta-platforms", kind="partnership"
+    )
+
+    def card_dates(url):
+        return {
+            card.pk: card.last_seen
+            for _, cards in client.get(url).context["relationship_groups"]
+            for card in cards
+        }
+
+    assert card_dates(TIMELINE)[relationship.pk] is not None
+    assert card_dates("/companies/lg-electronics/")[relationship.pk] is not None
+    # As after the sweep that dates relationships once an embargo lifts: the dates change
+    # with no editor's save and no story re-tagged.
+    relationship.evidence.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        relationships_refresh_seen([relationship.pk])
+    assert relationship.pk not in card_dates(TIMELINE)
+    assert relationship.pk not in card_dates("/companies/lg-electronics/")
+
+
+@pytest.mark.parametrize(
+    "version", [SITE_VERSION, KNOWLEDGE_VERSION, subject_version("meta-platforms")]
+)
+def test_a_version_lost_from_the_cache_never_brings_back_an_older_page(
+    client, stories, django_capture_on_commit_callbacks, version
+):
+    url = "/" if version == SITE_VERSION else TIMELINE
+    client.get(url)
+    stories[0].title = "Meta and LG Electronics widen their XR partnership"
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=stories[0], by=None)
+    assert stories[0].title in titles(client.get(url))
+    # Evicted: the page stored before the edit, under the first version, stays unreachable.
+    cache.delete(version)
+    assert stories[0].title in titles(client.get(url))
+
+
 def test_a_cached_page_ends_when_an_embargoed_story_comes_out(client, publish, monkeypatch):
     publish("Meta Platforms earlier story", "Meta Platforms said things.")
     release = timezone.now() + timezone.timedelta(minutes=2)
@@ -114,8 +216,8 @@ def test_pages_are_served_when_the_cache_is_down(client, stories, monkeypatch):
     def cache_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(cache, "get_or_set", cache_down)
-    monkeypatch.setattr(cache, "set", cache_down)
+    for operation in ("get", "get_many", "get_or_set", "set", "set_many"):
+        monkeypatch.setattr(cache, operation, cache_down)
     for url in PAGES:
         assert client.get(url).status_code == 200
     assert titles(client.get(TIMELINE)) == [story.title for story in stories]
