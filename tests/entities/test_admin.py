@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from entities import services
@@ -210,3 +211,30 @@ def test_an_accepted_candidate_gets_a_slug_of_its_own_kind(kb):
     )
     assert (company.kind, company.slug) == (Entity.Kind.COMPANY, "scale-ai-2")
     assert (person.kind, person.slug) == (Entity.Kind.PERSON, "scale-ai")
+
+
+def test_an_entity_an_editor_adds_to_a_published_story_lists_it_on_its_timeline(
+    chief_client, kb, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(
+        title="Nvidia supplies Meta",
+        body="Meta Platforms will buy H100 chips from Nvidia in a new supply deal.",
+        published=True,
+        published_at=timezone.now().replace(microsecond=0) - timezone.timedelta(hours=1),
+    )
+    services.article_tag(article_id=story.pk)
+    samsung = kb["samsung-electronics"]
+    timeline = samsung.get_absolute_url()
+    assert story.title not in chief_client.get(timeline).content.decode()
+    rows = [{"id": m.pk, "entity": m.entity_id, "status": m.status} for m in story.mentions.all()]
+    rows.append({"entity": samsung.pk, "status": "confirmed"})
+    data = article_change_data(story, rows)
+    data["published_at_0"] = story.published_at.strftime("%Y-%m-%d")
+    data["published_at_1"] = story.published_at.strftime("%H:%M:%S")
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = chief_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    story.refresh_from_db()
+    assert story.mentions.get(entity=samsung).article_published_at == story.published_at
+    assert story.title in chief_client.get(timeline).content.decode()
