@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from articles.filters import SlugFilter, StoryFilter
 
 from .models import Entity, Mention, Relationship, RelationshipEvidence, Topic
+from .selectors import SAME_STORY
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -72,11 +73,7 @@ class TimelineFilter(StoryFilter):
         # statistics which of the two lists is the shorter one to walk.
         entity_ids = list(Entity.objects.filter(slug=slug).values_list("pk", flat=True))
         return queryset.filter(
-            Exists(
-                Mention.objects.published().filter(
-                    article_id=OuterRef("article_id"), entity_id__in=entity_ids
-                )
-            )
+            Exists(Mention.objects.published().filter(entity_id__in=entity_ids, **SAME_STORY))
         )
 
     def filter_relationship(self, queryset, name, kind):

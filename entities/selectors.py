@@ -25,6 +25,13 @@ CARD_FIELDS = [
     *(f"{company}__{field}" for company in ("company_a", "company_b") for field in ENTITY_LINK),
 ]
 RELATED_ENTITIES = 5
+# A mention of the same story as the outer one. Its mentions share its publication time: with
+# it the probe is a walk of the other entity's timeline index in step with this one (a merge
+# join that stops with the page) rather than a read of every story naming the other entity.
+SAME_STORY = {
+    "article_id": OuterRef("article_id"),
+    "article_published_at": OuterRef("article_published_at"),
+}
 RELATED_WINDOW_DAYS = 183
 RELATED_CANDIDATES = 500
 
@@ -44,9 +51,7 @@ def timeline(entity: Entity, *, subjects_only: bool = True):
 def pair_timeline(company_a: Entity, company_b: Entity):
     """Return company_a's mentions in the published stories that name company_b too."""
     return timeline(company_a, subjects_only=False).filter(
-        Exists(
-            Mention.objects.published().filter(article_id=OuterRef("article_id"), entity=company_b)
-        )
+        Exists(Mention.objects.published().filter(entity=company_b, **SAME_STORY))
     )
 
 

@@ -103,3 +103,21 @@ def test_the_app_s_queries_start_no_parallel_workers():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+@pytest.mark.parametrize("query", ["pair", "also"])
+def test_a_story_naming_both_is_matched_on_its_time_and_its_id(planner, newsroom, query):
+    # A story's mentions share its publication time: matched on both, the other entity's
+    # timeline index can be walked in step with this one (a merge join that stops with the
+    # page) instead of read whole; on the benchmark's data, 1.7 ms instead of 10.5 ms.
+    kb = newsroom.kb
+    if query == "pair":
+        mentions = pair_timeline(kb["lg-electronics"], kb["meta-platforms"])
+    else:
+        mentions = TimelineFilter(
+            {"also": "lg-electronics"}, queryset=timeline(kb["meta-platforms"])
+        ).qs
+    text = plan(story_ids(mentions)[:20])
+    match = next(line for line in text.splitlines() if "u0.article_id" in line)
+    assert "u0.article_published_at" in match
+    assert text.count("mention_timeline_idx") + text.count("mention_subject_timeline_idx") == 2
