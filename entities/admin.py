@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
@@ -79,6 +80,21 @@ class EntityAdmin(admin.ModelAdmin):
         )
 
 
+class MentionEntityAutocomplete(AutocompleteSelect):
+    """The entity picker of a mention row, labelled from the row's own entity when it has one.
+
+    Django's picker looks its chosen entity up again, one query per row of the article page.
+    """
+
+    row_entity = None
+
+    def optgroups(self, name, value, attr=None):
+        if self.row_entity is None or list(map(str, value)) != [str(self.row_entity.pk)]:
+            return super().optgroups(name, value, attr)
+        chosen = self.create_option(name, self.row_entity.pk, str(self.row_entity), True, 0)
+        return [(None, [chosen], 0)]
+
+
 class MentionInline(admin.TabularInline):
     """The article page's tagged entities: editors confirm, reject or add one."""
 
@@ -92,8 +108,29 @@ class MentionInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("entity")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "entity":
+            kwargs["widget"] = MentionEntityAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class MentionAdminFormSet(forms.BaseInlineFormSet):
+    def get_queryset(self):
+        mentions = super().get_queryset()
+        # Each row is titled with its mention, which names the story: this one, rather than
+        # one query per row to load it again.
+        for mention in mentions:
+            mention.article = self.instance
+        return mentions
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk is not None:
+            # The admin wraps the picker in its add / change / view links.
+            form.fields["entity"].widget.widget.row_entity = form.instance.entity
+
     def save_new(self, form, commit=True):
         mention = form.save(commit=False)
         mention.origin = Mention.Origin.EDITOR
