@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,7 +7,7 @@ from entities import services
 from entities.models import Alias, Candidate, Entity, Mention, Relationship
 from tests.admin_forms import article_form
 from tests.entities.kb import make_small_kb
-from tests.factories import ArticleFactory, EntityFactory
+from tests.factories import ArticleFactory
 
 
 @pytest.fixture
@@ -240,33 +238,3 @@ def test_an_entity_an_editor_adds_to_a_published_story_lists_it_on_its_timeline(
     story.refresh_from_db()
     assert story.mentions.get(entity=samsung).article_published_at == story.published_at
     assert story.title in chief_client.get(timeline).content.decode()
-
-
-def queries_to_show(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries.captured_queries)
-
-
-def test_an_article_s_change_page_runs_as_many_queries_for_2_mentions_as_for_12(chief_client):
-    stories = []
-    for mention_count in (2, 12):
-        story = ArticleFactory(published=True)
-        Mention.objects.bulk_create(
-            Mention(article=story, entity=entity, article_published_at=story.published_at)
-            for entity in EntityFactory.create_batch(mention_count)
-        )
-        stories.append(story)
-    few, many = (
-        queries_to_show(chief_client, reverse("admin:articles_article_change", args=[story.pk]))
-        for story in stories
-    )
-    assert few == many
-
-
-def test_the_article_list_runs_as_many_queries_for_1_article_as_for_50(chief_client):
-    changelist = reverse("admin:articles_article_changelist")
-    ArticleFactory(published=True)
-    one = queries_to_show(chief_client, changelist)
-    ArticleFactory.create_batch(49, published=True)
-    assert queries_to_show(chief_client, changelist) == one
