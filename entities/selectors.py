@@ -25,6 +25,8 @@ CARD_FIELDS = [
     *(f"{company}__{field}" for company in ("company_a", "company_b") for field in ENTITY_LINK),
 ]
 RELATED_ENTITIES = 5
+RELATED_WINDOW_DAYS = 183
+RELATED_CANDIDATES = 500
 # A mention of the same story as the outer one. Its mentions share its publication time: with
 # it the probe is a walk of the other entity's timeline index in step with this one (a merge
 # join that stops with the page) rather than a read of every story naming the other entity.
@@ -32,8 +34,6 @@ SAME_STORY = {
     "article_id": OuterRef("article_id"),
     "article_published_at": OuterRef("article_published_at"),
 }
-RELATED_WINDOW_DAYS = 183
-RELATED_CANDIDATES = 500
 
 
 def timeline(entity: Entity, *, subjects_only: bool = True):
