@@ -1,12 +1,15 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.pagination import CappedPaginator
 from tests.admin_forms import article_form
 from tests.factories import ArticleFactory, OutletFactory
+from tests.services import require_postgresql
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 ADD = reverse("admin:articles_article_add")
@@ -301,3 +304,16 @@ def test_admin_search_finds_a_source_url_however_it_is_written(chief_client):
     pasted = "HTTPS://News.Example/arm-qualcomm/?utm_source=newsletter"
     response = chief_client.get(CHANGELIST, {"q": pasted})
     assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_the_list_counts_articles_of_a_status_and_language_from_an_index(db):
+    require_postgresql()
+    # As the list filtered by status and language counts them (CappedPaginator.count).
+    capped = Article.objects.filter(status=Article.Status.PUBLISHED, language="fr").order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = capped.values("id")[: CappedPaginator.cap].explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "article_status_language_idx" in plan
