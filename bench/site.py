@@ -101,40 +101,8 @@ def pages() -> list[Page]:
             cached_target_ms=CACHED_FEED_TARGET_MS,
         ),
     ]
-    # Each public page rendered (a publication naming what it shows expired it before every
-    # request) and served from the public cache (every later reader until the next one); a
-    # page about one entity or pair also after a story about others came out, which leaves
-    # it cached.
     return [
-        *(
-            variant
-            for page in public
-            for variant in (
-                replace(
-                    page,
-                    label=f"{page.label} (rendered)",
-                    publication=partial(public_content_changed, about=page.about or None),
-                ),
-                *(
-                    [
-                        replace(
-                            page,
-                            label=f"{page.label} (story elsewhere)",
-                            publication=partial(
-                                public_content_changed, about=story_elsewhere(page.about)
-                            ),
-                        )
-                    ]
-                    if page.about
-                    else []
-                ),
-                replace(
-                    page,
-                    label=f"{page.label} (cached)",
-                    target_ms=page.cached_target_ms or page.target_ms,
-                ),
-            )
-        ),
+        *(way for page in public for way in timed_ways(page)),
         Page("admin articles", admin_list, ADMIN_TARGET_MS, admin=True),
         Page(
             "admin articles published+fr",
@@ -150,6 +118,39 @@ def pages() -> list[Page]:
         ),
         Page("admin article change", f"{admin_list}{article_id}/change/", ADMIN_TARGET_MS, True),
     ]
+
+
+def timed_ways(page: Page) -> list[Page]:
+    """Return the ways a public page is timed.
+
+    Rendered: a publication naming what it shows expired it before every request. Cached:
+    every later reader until the next one. A page about one entity or pair also after a
+    story about others came out, which leaves it cached.
+    """
+    ways = [
+        replace(
+            page,
+            label=f"{page.label} (rendered)",
+            publication=partial(public_content_changed, about=page.about or None),
+        )
+    ]
+    if page.about:
+        elsewhere = story_elsewhere(page.about)
+        ways.append(
+            replace(
+                page,
+                label=f"{page.label} (story elsewhere)",
+                publication=partial(public_content_changed, about=elsewhere),
+            )
+        )
+    ways.append(
+        replace(
+            page,
+            label=f"{page.label} (cached)",
+            target_ms=page.cached_target_ms or page.target_ms,
+        )
+    )
+    return ways
 
 
 def story_elsewhere(about: tuple[str, ...]) -> list[str]:
