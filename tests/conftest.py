@@ -77,7 +77,10 @@ def newsroom(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def chromium_page(monkeypatch):
-    """A page in Debian's headless chromium (never a downloaded browser)."""
+    """A page in Debian's headless chromium (never a downloaded browser).
+
+    `page.problems` collects the page's uncaught errors.
+    """
     if not shutil.which(CHROMIUM):
         require_service("Debian chromium")
     # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
@@ -91,6 +94,10 @@ def chromium_page(monkeypatch):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         page = browser.new_page()
+        # What went wrong in the page, for the test to assert on; each test adds what it
+        # counts as a problem on the console.
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(f"{page.url}: {error}"))
         yield page
         browser.close()
 

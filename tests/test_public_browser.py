@@ -9,16 +9,14 @@ from tests.services import require_postgresql
 
 @pytest.fixture
 def reader(chromium_page):
-    """A chromium page that records console errors and uncaught page errors."""
+    """A chromium page that also records console errors and failed responses."""
     page = chromium_page
-    page.problems = []
     page.on(
         "console",
         lambda message: (
             message.type == "error" and page.problems.append(f"{page.url}: {message.text}")
         ),
     )
-    page.on("pageerror", lambda error: page.problems.append(f"{page.url}: {error}"))
     page.on(
         "response",
         lambda response: (

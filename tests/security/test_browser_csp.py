@@ -12,7 +12,6 @@ from tests.security.site_data import build_public_site
 @pytest.fixture
 def browser_page(chromium_page):
     page = chromium_page
-    page.problems = []
     # Chromium reports every refused script, style or frame on the console.
     page.on(
         "console",
@@ -21,7 +20,6 @@ def browser_page(chromium_page):
             and page.problems.append(f"{page.url}: {message.text}")
         ),
     )
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
     return page
 
 
