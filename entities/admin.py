@@ -136,9 +136,6 @@ class MentionAdminFormSet(forms.BaseInlineFormSet):
         mention.origin = Mention.Origin.EDITOR
         if mention.status == Mention.Status.SUGGESTED:
             mention.status = Mention.Status.CONFIRMED
-        # The story's own save copied its publication time to the mentions it had then,
-        # before the inline rows were saved; without it this one stays off the timelines.
-        mention.article_published_at = mention.article.public_since
         if commit:
             mention.save()
         return mention

@@ -192,6 +192,10 @@ class Mention(models.Model):
 
     def save(self, *args, **kwargs):
         self.is_subject = self.salience >= SUBJECT_THRESHOLD or (self.origin == self.Origin.EDITOR)
+        if self._state.adding:
+            # The story copies its publication time to its mentions when it is saved, which
+            # may come before this one is (the admin saves a story, then its entity rows).
+            self.article_published_at = self.article.public_since
         super().save(*args, **kwargs)
 
     @property
