@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -184,8 +184,14 @@ def entity_pages_changed(entity_ids) -> None:
     entity_ids = set(entity_ids)
 
     def expire():
-        slugs = Entity.objects.filter(pk__in=entity_ids).values_list("slug", flat=True)
-        public_content_changed(about=list(slugs) if entity_ids else ())
+        try:
+            slugs = list(Entity.objects.filter(pk__in=entity_ids).values_list("slug", flat=True))
+        except (DatabaseError, InterfaceError):
+            # The change is committed and must not fail now (a task would be retried for
+            # nothing): with the database gone, every page goes stale instead.
+            public_content_changed()
+            return
+        public_content_changed(about=slugs)
 
     transaction.on_commit(expire)
 

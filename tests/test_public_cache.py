@@ -7,6 +7,7 @@ about one entity or one pair of companies stays cached while stories about other
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from articles.models import Article
 from articles.public_cache import KNOWLEDGE_VERSION, SITE_VERSION, subject_version
 from articles.services import article_request_tagging, article_save, article_transition
 from entities.models import Entity, Mention, Relationship
-from entities.services import relationships_refresh_seen
+from entities.services import entity_pages_changed, relationships_refresh_seen
 from tests.factories import ArticleFactory
 
 TIMELINE = "/companies/meta-platforms/"
@@ -171,6 +172,24 @@ def test_relationships_dated_anew_reach_the_pages_of_both_companies(
         relationships_refresh_seen([relationship.pk])
     assert relationship.pk not in card_dates(TIMELINE)
     assert relationship.pk not in card_dates("/companies/lg-electronics/")
+
+
+def test_with_the_database_gone_after_a_commit_every_page_goes_stale_without_an_error(
+    client, stories, django_capture_on_commit_callbacks, monkeypatch
+):
+    meta = Entity.objects.get(slug="meta-platforms")
+    client.get(TIMELINE)
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entity_pages_changed([meta.pk])
+        # The slugs are looked up after the commit, when PostgreSQL may be restarting.
+        monkeypatch.setattr(Entity.objects, "filter", database_gone)
+    monkeypatch.undo()
+    Article.objects.filter(pk=stories[0].pk).update(title="Seen once the pages went stale")
+    assert "Seen once the pages went stale" in titles(client.get(TIMELINE))
 
 
 @pytest.mark.parametrize(
