@@ -11,6 +11,10 @@ shows replace, so a cached page never outlives the stories it shows:
   subject, which a change to a story naming that subject replaces. A story about others,
   published or re-tagged, leaves it cached.
 
+Parts of pages are kept too, as fragments of HTML, under the knowledge base's version and a
+stamp of what else they show (a story's list item: its version and when it was last tagged),
+so that a page drawn anew because one story came out draws only that story's item.
+
 Versions are random, not counters, so that a version lost from the cache can never bring
 back the pages stored under an older one. A page is also never kept past the next scheduled
 (embargoed) publication: the cache entry and the Cache-Control max-age both end then, so a
@@ -20,7 +24,7 @@ story appears when its time comes with no edit needed.
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import wraps
 
 from django.conf import settings
@@ -29,6 +33,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article
 
@@ -36,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 SITE_VERSION = "public:site"
 KNOWLEDGE_VERSION = "public:knowledge"
+# A fragment's key changes with what it shows, so it never goes stale: the limit only lets
+# the ones no page asks for any more leave the cache.
+FRAGMENT_SECONDS = 24 * 60 * 60
 
 
 def subject_version(slug: str) -> str:
@@ -151,3 +159,42 @@ def _store(key: str, entry: dict, lifetime: int) -> None:
         cache.set(key, entry, timeout=lifetime)
     except Exception:
         logger.warning("Page cache unavailable", exc_info=True)
+
+
+def cached_fragments(
+    name: str,
+    stamps: Mapping[Hashable, Hashable],
+    render: Callable[[list], Mapping[Hashable, str]],
+) -> dict[Hashable, SafeString]:
+    """Return each item's HTML fragment, rendering only those the cache does not hold.
+
+    `stamps` gives, for each item, what its fragment shows besides the knowledge base (a
+    version, a query): a change to either makes a new key. `render` draws the items missing,
+    from autoescaped templates. With the cache down, or page caching off, it draws them all.
+    """
+    keys = {}
+    found = {}
+    if settings.NEWSDESK_PUBLIC_CACHE_SECONDS:
+        try:
+            (knowledge,) = _current_versions([KNOWLEDGE_VERSION])
+            keys = {item: _fragment_key(name, knowledge, stamp) for item, stamp in stamps.items()}
+            found = cache.get_many(list(keys.values()))
+        except Exception:
+            logger.warning("Fragment cache unavailable", exc_info=True)
+            keys = {}
+    html = {item: found[keys[item]] for item in keys if keys[item] in found}
+    missing = [item for item in stamps if item not in html]
+    if missing:
+        drawn = render(missing)
+        html.update(drawn)
+        if keys:
+            try:
+                cache.set_many({keys[item]: drawn[item] for item in missing}, FRAGMENT_SECONDS)
+            except Exception:
+                logger.warning("Fragment cache unavailable", exc_info=True)
+    return {item: mark_safe(html[item]) for item in stamps}  # noqa: S308 (drawn by `render`)
+
+
+def _fragment_key(name: str, knowledge: str, stamp: Hashable) -> str:
+    digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:32]
+    return f"fragment:{name}:{knowledge}:{digest}"

@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from entities.selectors import related_stories, stories_in_order, story_relationships
+from entities.selectors import related_stories, story_relationships
 
 from .filters import StoryFilter, apply_filters
 from .models import Article
 from .pagination import StoryIdPaginator
 from .rendering import linked_paragraphs
 from .search import search_stories
+from .story_list import story_list
 
 
 def feed_links(request, name: str, title: str, *, with_filters: bool = True, **kwargs) -> dict:
@@ -39,7 +40,7 @@ class PublishedStoriesMixin:
         return Article.objects.published()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return super().get_paginator(queryset, per_page, load=stories_in_order, **kwargs)
+        return super().get_paginator(queryset, per_page, load=story_list, **kwargs)
 
 
 class FilteredStoriesMixin(PublishedStoriesMixin):

@@ -60,9 +60,8 @@ def story_ids(mentions):
 
 
 def stories_in_order(ids) -> list[Article]:
-    """Return the published stories with these ids, in that order, ready for a story list."""
-    stories = Article.objects.published().defer("body").select_related("outlet").in_order(ids)
-    return with_chips(stories)
+    """Return the published stories with these ids, in that order, with their outlets."""
+    return Article.objects.published().defer("body").select_related("outlet").in_order(ids)
 
 
 def with_chips(stories: list[Article]) -> list[Article]:

@@ -5,6 +5,9 @@ editing, re-tagging, an entity or a relationship) or an embargo's end makes it s
 about one entity or one pair of companies stays cached while stories about others change.
 """
 
+import html
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError
@@ -12,19 +15,33 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.public_cache import KNOWLEDGE_VERSION, SITE_VERSION, subject_version
+from articles.public_cache import (
+    KNOWLEDGE_VERSION,
+    SITE_VERSION,
+    subject_version,
+)
 from articles.services import article_request_tagging, article_save, article_transition
 from entities.models import Entity, Mention, Relationship
 from entities.services import entity_pages_changed, relationships_refresh_seen
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, OutletFactory
 
 TIMELINE = "/companies/meta-platforms/"
 PAIR = "/partnerships/lg-electronics/meta-platforms/"
 PAGES = ["/", TIMELINE, "/people/mark-zuckerberg/", PAIR, "/partnerships/", "/search/?q=Meta"]
 
 
+STORY_ITEM_TITLE = re.compile(
+    r'<li class="story-item">\s*<h3 lang="\w+"><a href="[^"]+">([^<]*)</a>'
+)
+
+
 def titles(response) -> list[str]:
-    return [story.title for story in response.context["stories"]]
+    """Return the titles of the page's story list as readers get them: from its HTML."""
+    return [html.unescape(title) for title in STORY_ITEM_TITLE.findall(response.content.decode())]
+
+
+def drawn(response, template: str) -> int:
+    return [used.name for used in response.templates].count(template)
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -188,7 +205,8 @@ def test_with_the_database_gone_after_a_commit_every_page_goes_stale_without_an_
         # The slugs are looked up after the commit, when PostgreSQL may be restarting.
         monkeypatch.setattr(Entity.objects, "filter", database_gone)
     monkeypatch.undo()
-    Article.objects.filter(pk=stories[0].pk).update(title="Seen once the pages went stale")
+    stories[0].title = "Seen once the pages went stale"
+    stories[0].save()
     assert "Seen once the pages went stale" in titles(client.get(TIMELINE))
 
 
@@ -249,9 +267,81 @@ def test_the_admin_is_never_cached(chief_client, stories):
     assert "no-store" in first["Cache-Control"]
 
 
-def test_no_page_is_kept_when_the_cache_time_is_zero(client, stories, settings):
+def test_no_page_nor_part_of_one_is_kept_when_the_cache_time_is_zero(client, stories, settings):
     settings.NEWSDESK_PUBLIC_CACHE_SECONDS = 0
     client.get(TIMELINE)
-    stories[1].title = "Un autre titre"
-    stories[1].save()  # no expiry hook runs inside the test's transaction
+    # Neither the page nor the story's list item can be told: no expiry hook runs inside the
+    # test's transaction, and the story's version stays the same.
+    Article.objects.filter(pk=stories[1].pk).update(title="Un autre titre")
     assert "Un autre titre" in titles(client.get(TIMELINE))
+
+
+def test_a_page_drawn_anew_draws_only_the_items_of_the_stories_that_changed(
+    client, stories, publish
+):
+    first = client.get(TIMELINE)
+    assert drawn(first, "includes/story_item.html") == 2
+    publish("Meta Platforms opens a lab in Paris", "Meta Platforms opened a lab in Paris.")
+    again = client.get(TIMELINE)
+    assert titles(again) == ["Meta Platforms opens a lab in Paris", *titles(first)]
+    assert drawn(again, "includes/story_item.html") == 1
+    # The items kept are the ones drawn before, chips included.
+    assert again.content.decode().count('href="/people/mark-zuckerberg/"') == (
+        first.content.decode().count('href="/people/mark-zuckerberg/"')
+    )
+
+
+def test_a_story_saved_or_re_tagged_is_drawn_anew(
+    client, stories, django_capture_on_commit_callbacks
+):
+    english, _ = stories
+    assert 'href="/companies/samsung-electronics/"' not in client.get(TIMELINE).content.decode()
+    english.standfirst = "A standfirst <b>rewritten</b> by the desk."
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=english, by=None)
+    page = client.get(TIMELINE).content.decode()
+    assert "A standfirst &lt;b&gt;rewritten&lt;/b&gt; by the desk." in page
+    # Re-tagged with no save (as when the knowledge base learns a name): the story's item
+    # gets the entity the tagging found.
+    Article.objects.filter(pk=english.pk).update(
+        title="Samsung Electronics watches Meta and LG Electronics"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_request_tagging(article=english)
+    page = client.get(TIMELINE).content.decode()
+    assert 'href="/companies/samsung-electronics/"' in page
+
+
+def test_an_editor_s_rename_reaches_every_story_item(
+    client, stories, django_capture_on_commit_callbacks
+):
+    assert ">LG Electronics</a>" in client.get("/").content.decode()
+    lg = Entity.objects.get(slug="lg-electronics")
+    lg.name = "LG Electronics Inc."
+    outlet = stories[0].outlet
+    outlet.name = "The Newsdesk Wire"
+    with django_capture_on_commit_callbacks(execute=True):
+        lg.save()
+        outlet.save()
+    page = client.get("/").content.decode()
+    assert ">LG Electronics</a>" not in page
+    assert page.count(">LG Electronics Inc.</a>") == 2
+    assert page.count("The Newsdesk Wire ·") == 2
+
+
+def test_the_filter_form_is_drawn_once_per_query(
+    client, stories, publish, django_capture_on_commit_callbacks
+):
+    french = f"{TIMELINE}?language=fr"
+    assert drawn(client.get(french), "includes/filter_form.html") == 1
+    publish("Meta Platforms opens a lab in Paris", "Meta Platforms opened a lab in Paris.")
+    again = client.get(french)
+    assert drawn(again, "includes/filter_form.html") == 0
+    assert '<option value="fr" selected>' in again.content.decode()
+    english = client.get(f"{TIMELINE}?language=en")
+    assert drawn(english, "includes/filter_form.html") == 1
+    assert '<option value="en" selected>' in english.content.decode()
+    # A new outlet is a new choice: the knowledge base changed, so the form is drawn anew.
+    with django_capture_on_commit_callbacks(execute=True):
+        OutletFactory(name="Tech Wire Quebec")
+    assert "Tech Wire Quebec</option>" in client.get(french).content.decode()

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.public_cache import cached_fragments
+
 register = template.Library()
 
 # The same escapes as django.utils.html.json_script: nothing in the data can close the tag.
@@ -15,6 +17,25 @@ def json_ld(data):
     """Render data as a schema.org JSON-LD script element."""
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def filter_form(context):
+    """Draw a story list's filter form, the same for every page of the same query.
+
+    Its choices (the outlets, say) change only with the knowledge base, and what it shows
+    filled in, with its errors, only with the query: it is drawn once per query.
+    """
+    request = context["request"]
+    query = tuple(
+        (key, tuple(values)) for key, values in sorted(request.GET.lists()) if key != "page"
+    )
+    stamp = (type(context["filterset"]).__name__, request.path, query)
+    template = context.template.engine.get_template("includes/filter_form.html")
+    drawn = cached_fragments(
+        "filter-form", {"form": stamp}, lambda _: {"form": template.render(context)}
+    )
+    return drawn["form"]
 
 
 CHART_HEIGHT = 120
