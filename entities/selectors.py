@@ -6,12 +6,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from articles.filters import start_of_day
 from articles.models import Article
 
 from .models import Entity, Mention, Relationship, RelationshipEvidence
 
 CHART_MONTHS = 24
+# From a day in the last month back to the first day of the month 23 months before.
+CHART_REACH = timezone.timedelta(days=2 * 366 + 31)
 # What a link to an entity needs.
 ENTITY_LINK = ("kind", "name", "slug")
 STORY_CHIPS = 5
@@ -84,19 +85,21 @@ def with_chips(stories: list[Article]) -> list[Article]:
 def stories_per_month(entity: Entity, *, subjects_only: bool = True) -> list[dict]:
     """Return the number of stories per month over the two years up to the latest one."""
     mentions = timeline(entity, subjects_only=subjects_only)
-    latest = mentions.values_list("article_published_at", flat=True).first()
-    last_month = timezone.localtime(latest or timezone.now()).date().replace(day=1)
-    first_month = last_month
-    for _ in range(CHART_MONTHS - 1):
-        first_month = (first_month - timezone.timedelta(days=1)).replace(day=1)
+    latest = mentions.values("article_published_at")[:1]
+    # One query: the latest story's date is a subquery, and the months counted reach back
+    # from it far enough to hold the chart's first month; those before it are left out.
     counts = {
         row["month"].date(): row["stories"]
-        for row in mentions.filter(article_published_at__gte=start_of_day(first_month))
+        for row in mentions.filter(article_published_at__gte=Subquery(latest) - CHART_REACH)
         .annotate(month=TruncMonth("article_published_at"))
         .order_by()
         .values("month")
         .annotate(stories=Count("*"))
     }
+    last_month = max(counts, default=timezone.localdate().replace(day=1))
+    first_month = last_month
+    for _ in range(CHART_MONTHS - 1):
+        first_month = (first_month - timezone.timedelta(days=1)).replace(day=1)
     months, month = [], first_month
     while month <= last_month:
         months.append({"month": month, "stories": counts.get(month, 0)})

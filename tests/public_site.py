@@ -16,6 +16,7 @@ Platforms and LG Electronics extend their partnership).
 """
 
 import datetime
+import re
 from html.parser import HTMLParser
 
 from django.utils import timezone
@@ -204,6 +205,14 @@ def meta_content(html: str, **attribute) -> str | None:
 
 def text(response) -> str:
     return response.content.decode()
+
+
+def chart(response) -> dict[str, int]:
+    """Return the chart's bars as {"March 2024": stories}."""
+    return {
+        month: int(count)
+        for month, count in re.findall(r"<title>(\w+ \d{4}): (\d+) stor", text(response))
+    }
 
 
 def position(html: str, *needles: str) -> list[int]:

@@ -7,7 +7,7 @@ import pytest
 from articles.models import Article
 from articles.public_cache import public_content_changed
 from entities.models import Alias, Entity, Mention, Relationship
-from tests.public_site import at, position, tags, text
+from tests.public_site import at, chart, position, tags, text
 
 # The newsroom is built once for the module; every test here sees it.
 pytestmark = pytest.mark.django_db
@@ -19,14 +19,6 @@ def titles(response) -> list[str]:
 
 def story_titles(newsroom, *keys) -> list[str]:
     return [newsroom.stories[key].title for key in keys]
-
-
-def chart(response) -> dict[str, int]:
-    """Return the chart's bars as {"March 2024": stories}."""
-    return {
-        month: int(count)
-        for month, count in re.findall(r"<title>(\w+ \d{4}): (\d+) stor", text(response))
-    }
 
 
 # --- Companies ----------------------------------------------------------------------------
