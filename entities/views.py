@@ -57,11 +57,7 @@ class EntityTimelineView(TimelineMixin, ListView):
     kept_parameters = ("mentions",)
 
     def get_queryset(self):
-        self.entity = get_object_or_404(
-            Entity.objects.select_related("parent", "maker", "affiliation"),
-            kind=self.kind,
-            slug=self.kwargs["slug"],
-        )
+        self.entity = get_object_or_404(Entity, kind=self.kind, slug=self.kwargs["slug"])
         self.subjects_only = self.request.GET.get("mentions") != "all"
         return story_ids(self.filtered(timeline(self.entity, subjects_only=self.subjects_only)))
 
@@ -80,7 +76,6 @@ class EntityTimelineView(TimelineMixin, ListView):
             named_with = co_mentioned(entity, [Entity.Kind.PERSON, Entity.Kind.PRODUCT])
             context["people"] = named_with[Entity.Kind.PERSON]
             context["products"] = named_with[Entity.Kind.PRODUCT]
-            context["subsidiaries"] = list(entity.subsidiaries.order_by("name"))
         else:
             context["companies"] = co_mentioned(entity, [Entity.Kind.COMPANY])[Entity.Kind.COMPANY]
         return super().get_context_data(**context, **kwargs)
