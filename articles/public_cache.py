@@ -81,19 +81,35 @@ def _current_versions(keys: list[str]) -> list[str]:
     return [versions[key] for key in keys]
 
 
-def seconds_until_next_publication() -> int:
+def seconds_until_next_publication(site_version: str | None) -> int:
     """Return how long a page may be cached: until the next embargo lifts, within the limit."""
     limit = settings.NEWSDESK_PUBLIC_CACHE_SECONDS
     now = timezone.now()
+    upcoming = _next_publication(site_version, now)
+    if upcoming is None:
+        return limit
+    return max(0, min(limit, int((upcoming - now).total_seconds())))
+
+
+def _next_publication(site_version: str | None, now):
+    """Return when the next embargoed story comes out, if any.
+
+    It is remembered under the site's version, which every save of a story replaces, and
+    looked up again once that time has come.
+    """
+    key = f"public:next-publication:{site_version}"
+    remembered = _cache_get(key) if site_version else None
+    if remembered is not None and (remembered["at"] is None or remembered["at"] > now):
+        return remembered["at"]
     upcoming = (
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
     )
-    if upcoming is None:
-        return limit
-    return max(0, min(limit, int((upcoming - now).total_seconds())))
+    if site_version:
+        _store(key, {"at": upcoming}, settings.NEWSDESK_PUBLIC_CACHE_SECONDS)
+    return upcoming
 
 
 def cached_public(view, about: tuple[str, ...] = ()):
@@ -112,17 +128,18 @@ def cached_public(view, about: tuple[str, ...] = ()):
         # The whole address: pages and feeds carry absolute links to their own host.
         address_digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         try:
-            versions = (
+            page_versions = (
                 [KNOWLEDGE_VERSION, *(subject_version(kwargs[name]) for name in about)]
                 if about
-                else [SITE_VERSION]
+                else []
             )
-            key = ":".join(["public", *_current_versions(versions), address_digest])
+            site, *versions = _current_versions([SITE_VERSION, *page_versions])
+            key = ":".join(["public", *(versions or [site]), address_digest])
             entry = cache.get(key)
         except Exception:
             # With the cache down the page is still served, rendered for each request.
             logger.warning("Page cache unavailable", exc_info=True)
-            key = entry = None
+            key = entry = site = None
         now = timezone.now().timestamp()
         if entry is None or entry["expires"] <= now:
             response = view(request, *args, **kwargs)
@@ -130,7 +147,7 @@ def cached_public(view, about: tuple[str, ...] = ()):
                 response.render()
             if response.status_code != 200:
                 return response
-            lifetime = seconds_until_next_publication()
+            lifetime = seconds_until_next_publication(site)
             entry = {
                 "content": response.content,
                 "content_type": response["Content-Type"],
@@ -159,6 +176,14 @@ def _store(key: str, entry: dict, lifetime: int) -> None:
         cache.set(key, entry, timeout=lifetime)
     except Exception:
         logger.warning("Page cache unavailable", exc_info=True)
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Page cache unavailable", exc_info=True)
+        return None
 
 
 def cached_fragments(
