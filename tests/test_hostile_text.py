@@ -169,6 +169,11 @@ def test_hostile_evidence_and_topic_are_escaped_on_the_pair_page(client, hostile
     assert '<span class="topic">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in html
 
 
+def test_a_hostile_topic_is_escaped_on_the_company_s_relationship_cards(client, hostile):
+    html = text(client.get("/companies/good-corp/"))
+    assert '<span class="topic">&lt;script&gt;alert(1)&lt;/script&gt;</span>' in html
+
+
 def test_hostile_search_words_are_escaped(client, hostile):
     response = client.get("/search/", {"q": f"{CLOSE}{IMAGE}"})
     html = text(response)
