@@ -41,7 +41,7 @@ def timeline(entity: Entity, *, subjects_only: bool = True):
     """Return the entity's mentions in published stories, one per story, newest first.
 
     A timeline pages through these with index-only scans of the timeline indexes, then loads
-    just the stories of the page it shows (`stories_in_order`).
+    just the stories of the page it shows (`articles.story_list`).
     """
     mentions = Mention.objects.published().filter(entity=entity)
     if subjects_only:
@@ -58,11 +58,6 @@ def pair_timeline(company_a: Entity, company_b: Entity):
 
 def story_ids(mentions):
     return mentions.values_list("article_id", flat=True)
-
-
-def stories_in_order(ids) -> list[Article]:
-    """Return the published stories with these ids, in that order, with their outlets."""
-    return Article.objects.published().defer("body").select_related("outlet").in_order(ids)
 
 
 def with_chips(stories: list[Article]) -> list[Article]:
