@@ -2,7 +2,7 @@ import json
 
 from django import template
 from django.utils import dateformat
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from articles.public_cache import cached_fragments
@@ -48,12 +48,11 @@ BAR_GAP = 4
 def stories_chart(months, label):
     """Draw a stories-per-month bar chart as inline SVG, sized on the server."""
     peak = max((month["stories"] for month in months), default=0) or 1
+    # The bars are written here, not in the template: through the template engine, or
+    # format_html escaping each of their hundred numbers, they cost more than the queries.
+    bars = "\n".join(_bar(index, month, peak) for index, month in enumerate(months))
     return {
-        # The bars are drawn here: their hundred numbers and labels cost several times more
-        # through the template engine.
-        "bars": format_html_join(
-            "\n", "{}", ((_bar(index, month, peak),) for index, month in enumerate(months))
-        ),
+        "bars": mark_safe(bars),  # noqa: S308 (integers and escaped labels only)
         "label": label,
         "peak": peak if any(month["stories"] for month in months) else 0,
         "months": len(months),
@@ -64,32 +63,19 @@ def stories_chart(months, label):
 
 
 def _bar(index: int, month: dict, peak: int) -> str:
+    """Return a bar's SVG: integers, and month names escaped."""
     stories = month["stories"]
     height = round(stories / peak * CHART_HEIGHT)
     x = index * (BAR_WIDTH + BAR_GAP)
     y = CHART_HEIGHT - height
-    value = label = ""
-    if stories:
-        value = format_html(
-            '<text x="{}" y="{}" class="value">{}</text>', x + BAR_WIDTH // 2, y - 3, stories
-        )
-    if month["month"].month in {1, 7}:
-        label = format_html(
-            '<text x="{}" y="{}" class="label">{}</text>',
-            x,
-            CHART_HEIGHT + 14,
-            dateformat.format(month["month"], "M Y"),
-        )
-    return format_html(
-        '<g><title>{}: {} stor{}</title><rect x="{}" y="{}" width="{}" height="{}" class="bar"/>'
-        "{}{}</g>",
-        dateformat.format(month["month"], "F Y"),
-        stories,
-        "y" if stories == 1 else "ies",
-        x,
-        y,
-        BAR_WIDTH,
-        height,
-        value,
-        label,
+    name = escape(dateformat.format(month["month"], "F Y"))
+    bar = (
+        f"<g><title>{name}: {stories} stor{'y' if stories == 1 else 'ies'}</title>"
+        f'<rect x="{x}" y="{y}" width="{BAR_WIDTH}" height="{height}" class="bar"/>'
     )
+    if stories:
+        bar += f'<text x="{x + BAR_WIDTH // 2}" y="{y - 3}" class="value">{stories}</text>'
+    if month["month"].month in {1, 7}:
+        short_name = escape(dateformat.format(month["month"], "M Y"))
+        bar += f'<text x="{x}" y="{CHART_HEIGHT + 14}" class="label">{short_name}</text>'
+    return bar + "</g>"
