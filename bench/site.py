@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -123,15 +123,21 @@ def pages() -> list[Page]:
 def timed_ways(page: Page) -> list[Page]:
     """Return the ways a public page is timed.
 
-    Rendered: a publication naming what it shows expired it before every request. Cached:
-    every later reader until the next one. A page about one entity or pair also after a
-    story about others came out, which leaves it cached.
+    Rendered, before every request: a page about an entity or a pair after its latest story
+    came out anew (that story's list item is drawn again, the others are kept); any other
+    page after an editor's change to the knowledge base, drawn from scratch. Cached: every
+    later reader until the next change. A page about one entity or pair also after a story
+    about others came out, which leaves it cached.
     """
     ways = [
         replace(
             page,
             label=f"{page.label} (rendered)",
-            publication=partial(public_content_changed, about=page.about or None),
+            publication=(
+                partial(story_came_out, latest_story(page.about), page.about)
+                if page.about
+                else public_content_changed
+            ),
         )
     ]
     if page.about:
@@ -151,6 +157,26 @@ def timed_ways(page: Page) -> list[Page]:
         )
     )
     return ways
+
+
+def latest_story(about: tuple[str, ...]) -> int:
+    """Return the latest published story naming every entity in `about`."""
+    stories = Article.objects.published()
+    for slug in about:
+        stories = stories.filter(
+            pk__in=Mention.objects.filter(entity__slug=slug).values("article_id")
+        )
+    return stories.values_list("pk", flat=True).first()
+
+
+def story_came_out(story_id: int, about: tuple[str, ...]) -> None:
+    """Expire what a story about `about` coming out expires, its list item included.
+
+    The story stands for the new one: its version goes up as a save makes it, so the lists
+    showing it draw its item again, and the pages about its subjects go stale.
+    """
+    Article.objects.filter(pk=story_id).update(version=F("version") + 1)
+    public_content_changed(about=about)
 
 
 def story_elsewhere(about: tuple[str, ...]) -> list[str]:
