@@ -1,7 +1,6 @@
 """RSS 2.0 and Atom 1.0 feeds of published stories."""
 
 import re
-from collections import defaultdict
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -12,9 +11,22 @@ from entities.models import Mention
 
 from .filters import StoryFilter, apply_filters
 from .models import Article
+from .public_cache import cached_parts
 from .search import search_stories
 
 FEED_LENGTH = 50
+# What an item shows of a story, and when it was tagged (its categories).
+FEED_FIELDS = (
+    "title",
+    "slug",
+    "standfirst",
+    "source_url",
+    "outlet",
+    "byline",
+    "published_at",
+    "updated_at",
+    "tagged_at",
+)
 # Characters XML 1.0 cannot carry at all, even escaped.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -68,17 +80,18 @@ class StoryFeed(Feed):
         return apply_filters(filterset)
 
     def items(self, obj=None):
-        stories = self.filtered_stories(obj).defer("body").select_related("outlet")
+        stories = self.filtered_stories(obj).only(*FEED_FIELDS).select_related("outlet")
         return self.tagged(list(stories[:FEED_LENGTH]))
 
     def tagged(self, stories: list) -> list:
-        """Give each story the names of its visible entities, most salient first."""
-        names = defaultdict(list)
-        # Names only: a feed item shows no more of its entities, and fifty stories name
-        # about five hundred, too many to build as objects for each rendering.
-        rows = Mention.objects.visible().by_salience_in(stories)
-        for article_id, name in rows.values_list("article_id", "entity__name"):
-            names[article_id].append(name)
+        """Give each story the names of its visible entities, most salient first.
+
+        They change only when the story is tagged or the knowledge base changes, so a feed
+        drawn again after one story came out reads the names of that story alone.
+        """
+        names = cached_parts(
+            "entity-names", {story.pk: (story.pk, story.tagged_at) for story in stories}, _names
+        )
         for story in stories:
             story.entity_names = names[story.pk]
         return stories
@@ -112,6 +125,20 @@ class StoryFeed(Feed):
 
     def item_extra_kwargs(self, story):
         return {"outlet": xml_safe(story.outlet.name), "source_url": story.source_url}
+
+
+def _names(story_ids: list[int]) -> dict[int, list[str]]:
+    names = {story_id: [] for story_id in story_ids}
+    # Names only: a feed item shows no more of its entities, and fifty stories name about
+    # five hundred, too many to build as objects.
+    rows = (
+        Mention.objects.visible()
+        .filter(article_id__in=story_ids)
+        .order_by("article_id", "-salience", "pk")
+    )
+    for article_id, name in rows.values_list("article_id", "entity__name"):
+        names[article_id].append(name)
+    return names
 
 
 class SearchFeed(StoryFeed):

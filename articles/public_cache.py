@@ -11,9 +11,10 @@ shows replace, so a cached page never outlives the stories it shows:
   subject, which a change to a story naming that subject replaces. A story about others,
   published or re-tagged, leaves it cached.
 
-Parts of pages are kept too, as fragments of HTML, under the knowledge base's version and a
-stamp of what else they show (a story's list item: its version and when it was last tagged),
-so that a page drawn anew because one story came out draws only that story's item.
+Parts of pages are kept too (fragments of HTML, a feed item's categories) under the knowledge
+base's version and a stamp of what else they show (a story's list item: its version and when
+it was last tagged), so that a page drawn anew because one story came out draws only that
+story's item.
 
 Versions are random, not counters, so that a version lost from the cache can never bring
 back the pages stored under an older one. A page is also never kept past the next scheduled
@@ -193,9 +194,22 @@ def cached_fragments(
 ) -> dict[Hashable, SafeString]:
     """Return each item's HTML fragment, rendering only those the cache does not hold.
 
-    `stamps` gives, for each item, what its fragment shows besides the knowledge base (a
-    version, a query): a change to either makes a new key. `render` draws the items missing,
-    from autoescaped templates. With the cache down, or page caching off, it draws them all.
+    `render` draws the items missing, from autoescaped templates; see `cached_parts`.
+    """
+    drawn = cached_parts(name, stamps, render)
+    return {item: mark_safe(html) for item, html in drawn.items()}  # noqa: S308 (by `render`)
+
+
+def cached_parts(
+    name: str,
+    stamps: Mapping[Hashable, Hashable],
+    compute: Callable[[list], Mapping[Hashable, object]],
+) -> dict[Hashable, object]:
+    """Return each item's part of a page, computing only those the cache does not hold.
+
+    `stamps` gives, for each item, what its part shows besides the knowledge base (a
+    version, a query): a change to either makes a new key. `compute` makes the parts of the
+    items missing. With the cache down, or page caching off, it makes them all.
     """
     keys = {}
     found = {}
@@ -207,17 +221,17 @@ def cached_fragments(
         except Exception:
             logger.warning("Fragment cache unavailable", exc_info=True)
             keys = {}
-    html = {item: found[keys[item]] for item in keys if keys[item] in found}
-    missing = [item for item in stamps if item not in html]
+    parts = {item: found[keys[item]] for item in keys if keys[item] in found}
+    missing = [item for item in stamps if item not in parts]
     if missing:
-        drawn = render(missing)
-        html.update(drawn)
+        made = compute(missing)
+        parts.update(made)
         if keys:
             try:
-                cache.set_many({keys[item]: drawn[item] for item in missing}, FRAGMENT_SECONDS)
+                cache.set_many({keys[item]: made[item] for item in missing}, FRAGMENT_SECONDS)
             except Exception:
                 logger.warning("Fragment cache unavailable", exc_info=True)
-    return {item: mark_safe(html[item]) for item in stamps}  # noqa: S308 (drawn by `render`)
+    return {item: parts[item] for item in stamps}
 
 
 def _fragment_key(name: str, knowledge: str, stamp: Hashable) -> str:

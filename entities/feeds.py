@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404, redirect
 
-from articles.feeds import FEED_LENGTH, StoryFeed, xml_safe
+from articles.feeds import FEED_FIELDS, FEED_LENGTH, StoryFeed, xml_safe
 from articles.models import Article
 
 from .filters import TimelineFilter
@@ -17,7 +17,7 @@ class TimelineFeed(StoryFeed):
 
     def items(self, obj):
         ids = list(story_ids(self.filtered_stories(obj))[:FEED_LENGTH])
-        stories = Article.objects.published().defer("body").select_related("outlet")
+        stories = Article.objects.published().only(*FEED_FIELDS).select_related("outlet")
         return self.tagged(stories.in_order(ids))
 
 

@@ -122,11 +122,9 @@ class MentionQuerySet(models.QuerySet):
         """Return mentions the public site shows: not rejected by an editor."""
         return self.filter(status__in=VISIBLE_STATUSES)
 
-    def by_salience_in(self, stories):
+    def by_salience_in(self, story_ids):
         """Return the mentions of these stories, story by story, the most salient first."""
-        return self.filter(article_id__in=[story.pk for story in stories]).order_by(
-            "article_id", "-salience", "pk"
-        )
+        return self.filter(article_id__in=story_ids).order_by("article_id", "-salience", "pk")
 
     def published(self):
         """Return visible mentions in stories Article.objects.published() lets readers see.

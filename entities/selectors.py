@@ -65,7 +65,7 @@ def with_chips(stories: list[Article]) -> list[Article]:
     chosen = defaultdict(list)
     # Two plain queries: joined to the entities, PostgreSQL walks that whole table, and a
     # per-story limit (a window) costs more to build than the few rows it saves.
-    rows = Mention.objects.visible().by_salience_in(stories)
+    rows = Mention.objects.visible().by_salience_in([story.pk for story in stories])
     for article_id, entity_id in rows.values_list("article_id", "entity_id"):
         if len(chosen[article_id]) < STORY_CHIPS:
             chosen[article_id].append(entity_id)

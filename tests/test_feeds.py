@@ -1,13 +1,17 @@
 """RSS and Atom feeds: content, escaping, published-only, caching and conditional GET."""
 
+import re
+
 import feedparser
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.services import article_save, article_transition
+from articles.services import article_request_tagging, article_save, article_transition
 from entities.models import Entity, Mention
 from tests.factories import ArticleFactory, OutletFactory, bulk_published
 
@@ -192,6 +196,46 @@ def test_publishing_editing_and_tagging_invalidate_cached_feeds(
         Mention.objects.get(article=english, entity__slug="lg-electronics").delete()
     categories = {tag.term for tag in feedparser.parse(client.get(url).content).entries[1].tags}
     assert "LG Electronics" not in categories
+
+
+def categories(feed_entry) -> set[str]:
+    return {tag.term for tag in feed_entry.tags}
+
+
+def test_a_feed_drawn_again_reads_the_categories_of_the_new_story_alone(client, stories, publish):
+    url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
+    client.get(url)
+    new = publish("Meta Platforms hires Mark Zuckerberg", "Meta Platforms hired Mark Zuckerberg.")
+    with CaptureQueriesContext(connection) as queries:
+        entries = parse(client, url).entries
+    assert entries[0].title == new.title
+    assert {"Meta Platforms", "Mark Zuckerberg"} <= categories(entries[0])
+    assert {"Meta Platforms", "LG Electronics"} <= categories(entries[1])
+    names_read = [
+        {int(pk) for pk in re.search(r"IN \(([\d, ]+)\)", query["sql"]).group(1).split(",")}
+        for query in queries
+        if '"entities_entity"."name" AS "entity__name"' in query["sql"]
+    ]
+    assert names_read == [{new.pk}]
+
+
+def test_a_story_re_tagged_or_an_entity_renamed_changes_the_categories(
+    client, stories, django_capture_on_commit_callbacks
+):
+    english = stories[0]
+    url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
+    assert "Samsung Electronics" not in categories(parse(client, url).entries[0])
+    Article.objects.filter(pk=english.pk).update(
+        title="Samsung Electronics watches Meta and LG Electronics"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_request_tagging(article=english)
+    assert "Samsung Electronics" in categories(parse(client, url).entries[0])
+    samsung = Entity.objects.get(slug="samsung-electronics")
+    samsung.name = "Samsung Electronics Co."
+    with django_capture_on_commit_callbacks(execute=True):
+        samsung.save()
+    assert "Samsung Electronics Co." in categories(parse(client, url).entries[0])
 
 
 def test_scheduled_story_enters_the_feed_when_its_time_comes(client, publish, monkeypatch):
