@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F
+from django.db.models.functions import Now
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -172,10 +173,11 @@ def latest_story(about: tuple[str, ...]) -> int:
 def story_came_out(story_id: int, about: tuple[str, ...]) -> None:
     """Expire what a story about `about` coming out expires, its list item included.
 
-    The story stands for the new one: its version goes up as a save makes it, so the lists
-    showing it draw its item again, and the pages about its subjects go stale.
+    The story stands for the new one: saved and tagged anew, it has a new version and tagging
+    time, so the lists and feeds showing it draw its item again, and the pages about its
+    subjects go stale.
     """
-    Article.objects.filter(pk=story_id).update(version=F("version") + 1)
+    Article.objects.filter(pk=story_id).update(version=F("version") + 1, tagged_at=Now())
     public_content_changed(about=about)
 
 
