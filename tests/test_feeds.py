@@ -315,7 +315,8 @@ def test_feeds_are_served_when_the_cache_is_down(client, stories, monkeypatch):
     def cache_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(cache, "get_or_set", cache_down)
-    monkeypatch.setattr(cache, "set", cache_down)
+    for operation in ("get", "get_many", "get_or_set", "set", "set_many"):
+        monkeypatch.setattr(cache, operation, cache_down)
     feed = parse(client, reverse("articles:latest-rss"))
     assert [entry.title for entry in feed.entries] == [story.title for story in stories]
+    assert {"Meta Platforms", "LG Electronics"} <= categories(feed.entries[0])
