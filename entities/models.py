@@ -122,6 +122,16 @@ class MentionQuerySet(models.QuerySet):
         """Return mentions the public site shows: not rejected by an editor."""
         return self.filter(status__in=VISIBLE_STATUSES)
 
+    def delete_dropped_suggestions(self):
+        """Delete these suggestions, which the tagger no longer makes.
+
+        The deletion is marked as the tagger's (`dropped_by_tagging` on the queryset the
+        signals name as its origin): the tagging expires the pages of what it changed, where
+        an editor's deletion may show anywhere.
+        """
+        self.dropped_by_tagging = True
+        return self.delete()
+
     def by_salience_in(self, story_ids):
         """Return the mentions of these stories, story by story, the most salient first."""
         return self.filter(article_id__in=story_ids).order_by("article_id", "-salience", "pk")

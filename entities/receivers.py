@@ -39,9 +39,12 @@ def knowledge_base_changed(sender, **kwargs):
 @receiver([post_save, post_delete], sender=Mention)
 @receiver([post_save, post_delete], sender=Relationship)
 @receiver([post_save, post_delete], sender=Topic)
-def expire_public_pages(sender, **kwargs):
+def expire_public_pages(sender, origin=None, **kwargs):
     # Pages and feeds show entity names, mentions and relationships (with their topics): an
-    # editor's change to any of them must reach the readers.
+    # editor's change to any of them must reach the readers. The tagging's own changes
+    # expire the pages of the entities it touched, and the story's parts with its stamp.
+    if getattr(origin, "dropped_by_tagging", False):
+        return
     transaction.on_commit(public_content_changed)
 
 

@@ -283,7 +283,7 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> set[int]:
             for mention in existing.values()
             if mention.origin == Mention.Origin.AUTO and mention.status == Mention.Status.SUGGESTED
         ]
-    ).delete()
+    ).delete_dropped_suggestions()
     return named
 
 

@@ -383,3 +383,21 @@ def test_an_entity_s_header_is_drawn_once_per_change_to_the_knowledge_base(
         parent.save()
     page = client.get(lg_timeline).content.decode()
     assert 'Part of <a href="/companies/lg-corp/">LG Holdings</a>' in page
+
+
+def test_re_tagging_that_drops_a_suggestion_leaves_the_pages_of_others_cached(
+    client, stories, publish, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    english, _ = stories
+    publish("Apple ships a headset", "Apple shipped the Apple Vision Pro headset in Cupertino.")
+    apple = client.get("/companies/apple/")
+    nvidia_timeline = "/companies/nvidia/?mentions=all"
+    assert english.title in titles(client.get(nvidia_timeline))
+    english.body = "Meta Platforms chief Mark Zuckerberg and LG Electronics head William Cho met."
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=english, by=None)
+    assert not Mention.objects.filter(article=english, entity__slug="nvidia").exists()
+    # The tagger's dropped suggestion expires the pages of what the story named, not all.
+    assert english.title not in titles(client.get(nvidia_timeline))
+    with django_assert_num_queries(0):
+        assert client.get("/companies/apple/").content == apple.content
