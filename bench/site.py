@@ -122,24 +122,22 @@ def pages() -> list[Page]:
 
 
 def timed_ways(page: Page) -> list[Page]:
-    """Return the ways a public page is timed.
+    """Return the ways a public page is timed, each with what happens before every request.
 
-    Rendered, before every request: a page about an entity or a pair after its latest story
-    came out anew (that story's list item is drawn again, the others are kept); any other
-    page after an editor's change to the knowledge base, drawn from scratch. Cached: every
-    later reader until the next change. A page about one entity or pair also after a story
-    about others came out, which leaves it cached.
+    - story came out: the latest story the page lists came out anew (saved and tagged). The
+      page is drawn again; of its parts, only that story's item is;
+    - from scratch: an editor changed the knowledge base, so nothing of the page is kept;
+    - story elsewhere (a page about one entity or pair): a story about others came out,
+      which leaves the page cached;
+    - cached: nothing happened, as for every reader until the next change.
     """
     ways = [
         replace(
             page,
-            label=f"{page.label} (rendered)",
-            publication=(
-                partial(story_came_out, latest_story(page.about), page.about)
-                if page.about
-                else public_content_changed
-            ),
-        )
+            label=f"{page.label} (story came out)",
+            publication=partial(story_came_out, latest_story(page.about), page.about),
+        ),
+        replace(page, label=f"{page.label} (from scratch)", publication=public_content_changed),
     ]
     if page.about:
         elsewhere = story_elsewhere(page.about)
@@ -161,7 +159,7 @@ def timed_ways(page: Page) -> list[Page]:
 
 
 def latest_story(about: tuple[str, ...]) -> int:
-    """Return the latest published story naming every entity in `about`."""
+    """Return the latest published story naming every entity in `about` (any, if none)."""
     stories = Article.objects.published()
     for slug in about:
         stories = stories.filter(
@@ -171,7 +169,7 @@ def latest_story(about: tuple[str, ...]) -> int:
 
 
 def story_came_out(story_id: int, about: tuple[str, ...]) -> None:
-    """Expire what a story about `about` coming out expires, its list item included.
+    """Expire what a story naming `about` coming out expires, its list item included.
 
     The story stands for the new one: saved and tagged anew, it has a new version and tagging
     time, so the lists and feeds showing it draw its item again, and the pages about its
