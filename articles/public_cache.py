@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -217,7 +217,7 @@ def cached_parts(
         try:
             (knowledge,) = _current_versions([KNOWLEDGE_VERSION])
             keys = {item: _fragment_key(name, knowledge, stamp) for item, stamp in stamps.items()}
-            found = cache.get_many(list(keys.values()))
+            found = caches["fragments"].get_many(list(keys.values()))
         except Exception:
             logger.warning("Fragment cache unavailable", exc_info=True)
             keys = {}
@@ -228,7 +228,9 @@ def cached_parts(
         parts.update(made)
         if keys:
             try:
-                cache.set_many({keys[item]: made[item] for item in missing}, FRAGMENT_SECONDS)
+                caches["fragments"].set_many(
+                    {keys[item]: made[item] for item in missing}, FRAGMENT_SECONDS
+                )
             except Exception:
                 logger.warning("Fragment cache unavailable", exc_info=True)
     return {item: parts[item] for item in stamps}

@@ -18,6 +18,7 @@ from articles.models import Article
 from articles.public_cache import (
     KNOWLEDGE_VERSION,
     SITE_VERSION,
+    cached_parts,
     subject_version,
 )
 from articles.services import article_request_tagging, article_save, article_transition
@@ -401,3 +402,13 @@ def test_re_tagging_that_drops_a_suggestion_leaves_the_pages_of_others_cached(
     assert english.title not in titles(client.get(nvidia_timeline))
     with django_assert_num_queries(0):
         assert client.get("/companies/apple/").content == apple.content
+
+
+def test_kept_parts_never_push_pages_out_of_the_page_cache(
+    client, stories, django_assert_num_queries
+):
+    page = client.get(TIMELINE)
+    # More parts than the in-process page cache holds entries (Django's default, 300).
+    cached_parts("filler", {n: n for n in range(400)}, lambda missing: dict.fromkeys(missing, ""))
+    with django_assert_num_queries(0):
+        assert client.get(TIMELINE).content == page.content
