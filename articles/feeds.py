@@ -131,11 +131,7 @@ def _names(story_ids: list[int]) -> dict[int, list[str]]:
     names = {story_id: [] for story_id in story_ids}
     # Names only: a feed item shows no more of its entities, and fifty stories name about
     # five hundred, too many to build as objects.
-    rows = (
-        Mention.objects.visible()
-        .filter(article_id__in=story_ids)
-        .order_by("article_id", "-salience", "pk")
-    )
+    rows = Mention.objects.visible().by_salience_in(story_ids)
     for article_id, name in rows.values_list("article_id", "entity__name"):
         names[article_id].append(name)
     return names
