@@ -200,6 +200,11 @@ def cached_fragments(
     return {item: mark_safe(html) for item, html in drawn.items()}  # noqa: S308 (by `render`)
 
 
+def cached_fragment(name: str, stamp: Hashable, draw: Callable[[], str]) -> SafeString:
+    """Return one HTML fragment, drawn by `draw` only when the cache does not hold it."""
+    return cached_fragments(name, {stamp: stamp}, lambda _: {stamp: draw()})[stamp]
+
+
 def cached_parts(
     name: str,
     stamps: Mapping[Hashable, Hashable],

@@ -5,7 +5,7 @@ from django.utils import dateformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.public_cache import cached_fragments
+from articles.public_cache import cached_fragment
 
 register = template.Library()
 
@@ -33,10 +33,7 @@ def filter_form(context):
     )
     stamp = (type(context["filterset"]).__name__, request.path, query)
     template = context.template.engine.get_template("includes/filter_form.html")
-    drawn = cached_fragments(
-        "filter-form", {"form": stamp}, lambda _: {"form": template.render(context)}
-    )
-    return drawn["form"]
+    return cached_fragment("filter-form", stamp, lambda: template.render(context))
 
 
 CHART_HEIGHT = 120

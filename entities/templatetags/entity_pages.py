@@ -1,7 +1,7 @@
 from django import template
 from django.template.loader import get_template
 
-from articles.public_cache import cached_fragments
+from articles.public_cache import cached_fragment
 from entities.models import Entity
 
 register = template.Library()
@@ -14,17 +14,14 @@ def entity_header(entity: Entity):
     It shows the knowledge base alone, so it is drawn once per change to the knowledge base,
     not each time a story about the entity comes out.
     """
-    return cached_fragments("entity-header", {entity: entity.pk}, _draw_headers)[entity]
+    return cached_fragment("entity-header", entity.pk, lambda: _draw_header(entity.pk))
 
 
-def _draw_headers(entities: list[Entity]) -> dict[Entity, str]:
-    header = get_template("entities/entity_header.html")
-    drawn = {}
-    for entity in Entity.objects.select_related("parent", "maker", "affiliation").filter(
-        pk__in=[entity.pk for entity in entities]
-    ):
-        subsidiaries = (
-            entity.subsidiaries.order_by("name") if entity.kind == Entity.Kind.COMPANY else []
-        )
-        drawn[entity] = header.render({"entity": entity, "subsidiaries": subsidiaries})
-    return drawn
+def _draw_header(entity_id: int) -> str:
+    entity = Entity.objects.select_related("parent", "maker", "affiliation").get(pk=entity_id)
+    subsidiaries = (
+        entity.subsidiaries.order_by("name") if entity.kind == Entity.Kind.COMPANY else []
+    )
+    return get_template("entities/entity_header.html").render(
+        {"entity": entity, "subsidiaries": subsidiaries}
+    )
