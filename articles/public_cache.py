@@ -26,6 +26,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -42,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 SITE_VERSION = "public:site"
 KNOWLEDGE_VERSION = "public:knowledge"
+# The knowledge base's version the page being drawn was looked up under: its parts take the
+# same one rather than ask the cache again for each of them.
+_drawing_knowledge: ContextVar[str | None] = ContextVar("drawing_knowledge", default=None)
 # A fragment's key changes with what it shows, so it never goes stale: the limit only lets
 # the ones no page asks for any more leave the cache.
 FRAGMENT_SECONDS = 24 * 60 * 60
@@ -129,23 +133,29 @@ def cached_public(view, about: tuple[str, ...] = ()):
         # The whole address: pages and feeds carry absolute links to their own host.
         address_digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         try:
-            page_versions = (
-                [KNOWLEDGE_VERSION, *(subject_version(kwargs[name]) for name in about)]
-                if about
-                else []
+            site, knowledge, *subjects = _current_versions(
+                [
+                    SITE_VERSION,
+                    KNOWLEDGE_VERSION,
+                    *(subject_version(kwargs[name]) for name in about),
+                ]
             )
-            site, *versions = _current_versions([SITE_VERSION, *page_versions])
-            key = ":".join(["public", *(versions or [site]), address_digest])
+            versions = [knowledge, *subjects] if about else [site]
+            key = ":".join(["public", *versions, address_digest])
             entry = cache.get(key)
         except Exception:
             # With the cache down the page is still served, rendered for each request.
             logger.warning("Page cache unavailable", exc_info=True)
-            key = entry = site = None
+            key = entry = site = knowledge = None
         now = timezone.now().timestamp()
         if entry is None or entry["expires"] <= now:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
+            drawing = _drawing_knowledge.set(knowledge)
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+            finally:
+                _drawing_knowledge.reset(drawing)
             if response.status_code != 200:
                 return response
             lifetime = seconds_until_next_publication(site)
@@ -220,7 +230,7 @@ def cached_parts(
     found = {}
     if settings.NEWSDESK_PUBLIC_CACHE_SECONDS:
         try:
-            (knowledge,) = _current_versions([KNOWLEDGE_VERSION])
+            knowledge = _drawing_knowledge.get() or _current_versions([KNOWLEDGE_VERSION])[0]
             keys = {item: _fragment_key(name, knowledge, stamp) for item, stamp in stamps.items()}
             found = caches["fragments"].get_many(list(keys.values()))
         except Exception:

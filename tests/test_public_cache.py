@@ -412,3 +412,13 @@ def test_kept_parts_never_push_pages_out_of_the_page_cache(
     cached_parts("filler", {n: n for n in range(400)}, lambda missing: dict.fromkeys(missing, ""))
     with django_assert_num_queries(0):
         assert client.get(TIMELINE).content == page.content
+
+
+def test_a_page_drawn_asks_the_cache_for_its_versions_once(client, stories, monkeypatch):
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: asked.append(keys) or get_many(keys))
+    # Its list items, filter form and header take the knowledge version the page was
+    # looked up under (a Redis round trip each otherwise).
+    assert drawn(client.get(TIMELINE), "includes/story_item.html") == 2
+    assert len(asked) == 1
