@@ -16,6 +16,13 @@ base's version and a stamp of what else they show (a story's list item: its vers
 it was last tagged), so that a page drawn anew because one story came out draws only that
 story's item.
 
+What an entity's panels count (its stories per month, the entities named with it, its
+relationships) is kept under its subject's version and the version of the facts: which
+stories name which entities, and the relationships between them. Editors' changes to
+mentions, relationships and topics replace the facts' version; a change to how things are
+named or shown (an entity's name, an outlet) replaces the knowledge base's alone, so that
+the counts outlive it and only the names are looked up again.
+
 Versions are random, not counters, so that a version lost from the cache can never bring
 back the pages stored under an older one. A page is also never kept past the next scheduled
 (embargoed) publication: the cache entry and the Cache-Control max-age both end then, so a
@@ -43,9 +50,12 @@ logger = logging.getLogger(__name__)
 
 SITE_VERSION = "public:site"
 KNOWLEDGE_VERSION = "public:knowledge"
-# The knowledge base's version the page being drawn was looked up under: its parts take the
-# same one rather than ask the cache again for each of them.
-_drawing_knowledge: ContextVar[str | None] = ContextVar("drawing_knowledge", default=None)
+FACTS_VERSION = "public:facts"
+# The versions the page being drawn was looked up under: its parts take the same ones rather
+# than ask the cache again for each of them.
+_drawing_versions: ContextVar[Mapping[str, str] | None] = ContextVar(
+    "drawing_versions", default=None
+)
 # A fragment's key changes with what it shows, so it never goes stale: the limit only lets
 # the ones no page asks for any more leave the cache.
 FRAGMENT_SECONDS = 24 * 60 * 60
@@ -55,12 +65,14 @@ def subject_version(slug: str) -> str:
     return f"public:about:{slug}"
 
 
-def public_content_changed(about: Iterable[str] | None = None) -> None:
+def public_content_changed(about: Iterable[str] | None = None, *, facts: bool = True) -> None:
     """Make the cached pages and feeds that may show the change stale.
 
     `about` names the subjects (entity slugs) of the stories that changed: the pages about
     them go stale along with the site's pages, and those about other subjects stay. None
-    means the change may show anywhere (an editor's change to the knowledge base).
+    means the change may show anywhere (an editor's change to the knowledge base); with
+    `facts` False it changed only how things are named or shown, not which stories name
+    which entities nor the relationships between them, and the counts kept stay.
 
     It runs after the commit of an editor's save: with the cache down (Redis stopped), the
     save has happened and must not turn into an error page, nor stop the commit hooks after
@@ -70,6 +82,8 @@ def public_content_changed(about: Iterable[str] | None = None) -> None:
     stale = [SITE_VERSION]
     if about is None:
         stale.append(KNOWLEDGE_VERSION)
+        if facts:
+            stale.append(FACTS_VERSION)
     else:
         stale.extend(subject_version(slug) for slug in about)
     try:
@@ -79,7 +93,10 @@ def public_content_changed(about: Iterable[str] | None = None) -> None:
 
 
 def _current_versions(keys: list[str]) -> list[str]:
-    versions = cache.get_many(keys)
+    drawing = _drawing_versions.get() or {}
+    versions = {key: drawing[key] for key in keys if key in drawing}
+    if len(versions) < len(keys):
+        versions.update(cache.get_many([key for key in keys if key not in versions]))
     for key in keys:
         if key not in versions:
             versions[key] = cache.get_or_set(key, secrets.token_hex(8), timeout=None)
@@ -132,30 +149,30 @@ def cached_public(view, about: tuple[str, ...] = ()):
             return view(request, *args, **kwargs)
         # The whole address: pages and feeds carry absolute links to their own host.
         address_digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        subjects = [subject_version(kwargs[name]) for name in about]
+        # The page's parts hang on the knowledge base's and the facts' versions: they are read
+        # in the same lookup.
+        keys = [SITE_VERSION, KNOWLEDGE_VERSION, FACTS_VERSION, *subjects]
         try:
-            site, knowledge, *subjects = _current_versions(
-                [
-                    SITE_VERSION,
-                    KNOWLEDGE_VERSION,
-                    *(subject_version(kwargs[name]) for name in about),
-                ]
-            )
-            versions = [knowledge, *subjects] if about else [site]
-            key = ":".join(["public", *versions, address_digest])
+            current = dict(zip(keys, _current_versions(keys), strict=True))
+            site = current[SITE_VERSION]
+            versions = [KNOWLEDGE_VERSION, *subjects] if about else [SITE_VERSION]
+            key = ":".join(["public", *(current[name] for name in versions), address_digest])
             entry = cache.get(key)
         except Exception:
             # With the cache down the page is still served, rendered for each request.
             logger.warning("Page cache unavailable", exc_info=True)
-            key = entry = site = knowledge = None
+            key = entry = site = None
+            current = {}
         now = timezone.now().timestamp()
         if entry is None or entry["expires"] <= now:
-            drawing = _drawing_knowledge.set(knowledge)
+            drawing = _drawing_versions.set(current)
             try:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
             finally:
-                _drawing_knowledge.reset(drawing)
+                _drawing_versions.reset(drawing)
             if response.status_code != 200:
                 return response
             lifetime = seconds_until_next_publication(site)
@@ -219,19 +236,29 @@ def cached_parts(
     name: str,
     stamps: Mapping[Hashable, Hashable],
     compute: Callable[[list], Mapping[Hashable, object]],
+    *,
+    versions: tuple[str, ...] = (KNOWLEDGE_VERSION,),
+    until_next_publication: bool = False,
 ) -> dict[Hashable, object]:
     """Return each item's part of a page, computing only those the cache does not hold.
 
-    `stamps` gives, for each item, what its part shows besides the knowledge base (a
-    version, a query): a change to either makes a new key. `compute` makes the parts of the
-    items missing. With the cache down, or page caching off, it makes them all.
+    A part is kept under `versions` (by default the knowledge base's: the names it shows)
+    and its item's stamp, what else it shows (a story's version, a query): a change to
+    either makes a new key. A part counting published stories is kept only until the next
+    embargo lifts (`until_next_publication`). `compute` makes the parts of the items
+    missing. With the cache down, or page caching off, it makes them all.
     """
     keys = {}
     found = {}
     if settings.NEWSDESK_PUBLIC_CACHE_SECONDS:
         try:
-            knowledge = _drawing_knowledge.get() or _current_versions([KNOWLEDGE_VERSION])[0]
-            keys = {item: _fragment_key(name, knowledge, stamp) for item, stamp in stamps.items()}
+            prefix = _current_versions(list(versions))
+            if until_next_publication:
+                site = (_drawing_versions.get() or {}).get(SITE_VERSION)
+                prefix.append(str(_next_publication(site, timezone.now())))
+            keys = {
+                item: _fragment_key(name, ":".join(prefix), stamp) for item, stamp in stamps.items()
+            }
             found = caches["fragments"].get_many(list(keys.values()))
         except Exception:
             logger.warning("Fragment cache unavailable", exc_info=True)
@@ -251,6 +278,6 @@ def cached_parts(
     return {item: parts[item] for item in stamps}
 
 
-def _fragment_key(name: str, knowledge: str, stamp: Hashable) -> str:
+def _fragment_key(name: str, versions: str, stamp: Hashable) -> str:
     digest = hashlib.sha256(repr(stamp).encode()).hexdigest()[:32]
-    return f"fragment:{name}:{knowledge}:{digest}"
+    return f"fragment:{name}:{versions}:{digest}"

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -15,4 +17,5 @@ def expire_site_pages(sender, **kwargs):
 
 @receiver([post_save, post_delete], sender=Outlet)
 def expire_public_pages(sender, **kwargs):
-    transaction.on_commit(public_content_changed)
+    # An outlet shows by its name on list items; nothing an entity's panels count changes.
+    transaction.on_commit(partial(public_content_changed, facts=False))

@@ -126,7 +126,10 @@ def timed_ways(page: Page) -> list[Page]:
 
     - story came out: the latest story the page lists came out anew (saved and tagged). The
       page is drawn again; of its parts, only that story's item is;
-    - from scratch: an editor changed the knowledge base, so nothing of the page is kept;
+    - from scratch: an editor changed the facts (a mention, a relationship), so nothing of
+      the page is kept;
+    - renamed (a page about one entity or pair): an editor renamed an entity or an outlet, so
+      every name is drawn again, but what an entity's panels count is kept;
     - story elsewhere (a page about one entity or pair): a story about others came out,
       which leaves the page cached;
     - cached: nothing happened, as for every reader until the next change.
@@ -141,13 +144,18 @@ def timed_ways(page: Page) -> list[Page]:
     ]
     if page.about:
         elsewhere = story_elsewhere(page.about)
-        ways.append(
+        ways += [
+            replace(
+                page,
+                label=f"{page.label} (renamed)",
+                publication=partial(public_content_changed, facts=False),
+            ),
             replace(
                 page,
                 label=f"{page.label} (story elsewhere)",
                 publication=partial(public_content_changed, about=elsewhere),
-            )
-        )
+            ),
+        ]
     ways.append(
         replace(
             page,

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
@@ -35,6 +36,12 @@ class EntityAdmin(admin.ModelAdmin):
     inlines = [AliasInline]
     show_full_result_count = False
     actions = ["merge"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "kind" in form.changed_data:
+            # The panels of the entities named with it list it under another kind now.
+            transaction.on_commit(public_content_changed)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

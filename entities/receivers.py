@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -35,17 +37,25 @@ def knowledge_base_changed(sender, **kwargs):
     kb_changed()
 
 
-@receiver([post_save, post_delete], sender=Entity)
 @receiver([post_save, post_delete], sender=Mention)
 @receiver([post_save, post_delete], sender=Relationship)
 @receiver([post_save, post_delete], sender=Topic)
 def expire_public_pages(sender, origin=None, **kwargs):
-    # Pages and feeds show entity names, mentions and relationships (with their topics): an
-    # editor's change to any of them must reach the readers. The tagging's own changes
-    # expire the pages of the entities it touched, and the story's parts with its stamp.
+    # Pages and feeds show mentions and relationships (with their topics), and entities'
+    # panels count them: an editor's change to any of them must reach the readers. The
+    # tagging's own changes expire the pages of the entities it touched, and the story's
+    # parts with its stamp.
     if getattr(origin, "dropped_by_tagging", False):
         return
     transaction.on_commit(public_content_changed)
+
+
+@receiver([post_save, post_delete], sender=Entity)
+def expire_public_names(sender, **kwargs):
+    # An entity's name, slug or description shows on every page naming it, but what the
+    # panels count stays: its mentions and relationships, deleted with it, say so themselves,
+    # and the admin says when its kind changed.
+    transaction.on_commit(partial(public_content_changed, facts=False))
 
 
 @receiver(pre_delete, sender=Article)

@@ -20,11 +20,6 @@ CO_MENTION_WINDOW = 100
 EVIDENCE_PER_RELATIONSHIP = 10
 # The most recent ones; the partnership list has them all.
 RELATIONSHIP_CARDS = 12
-CARD_FIELDS = [
-    "kind",
-    "last_seen",
-    *(f"{company}__{field}" for company in ("company_a", "company_b") for field in ENTITY_LINK),
-]
 RELATED_ENTITIES = 5
 RELATED_WINDOW_DAYS = 183
 RELATED_CANDIDATES = 500
@@ -103,55 +98,48 @@ def stories_per_month(entity: Entity, *, subjects_only: bool = True) -> list[dic
 
 
 def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> dict[str, list]:
-    """Return, per kind, the entities most often named in the entity's latest stories."""
+    """Return, per kind, the ids of the entities most often named in the entity's latest
+    stories, each with its number of stories."""
     recent_articles = story_ids(timeline(entity, subjects_only=False))[:CO_MENTION_WINDOW]
     rows = (
         Mention.objects.published()
         .filter(article_id__in=Subquery(recent_articles), entity__kind__in=kinds)
         .exclude(entity=entity)
-        .values_list("entity_id", "entity__kind", "entity__name", "entity__slug")
+        .values_list("entity_id", "entity__kind")
         .annotate(stories=Count("*"))
         .order_by("-stories", "entity_id")
     )
-    top: dict[str, list[tuple[Entity, int]]] = {kind: [] for kind in kinds}
-    for entity_id, kind, name, slug, stories in rows:
+    top: dict[str, list[tuple[int, int]]] = {kind: [] for kind in kinds}
+    for entity_id, kind, stories in rows:
         if len(top[kind]) < limit:
-            top[kind].append((Entity(pk=entity_id, kind=kind, name=name, slug=slug), stories))
+            top[kind].append((entity_id, stories))
     return top
 
 
-def relationship_cards(entity: Entity) -> list[tuple[str, list[Relationship]]]:
-    """Return the entity's public relationships grouped by kind, partnerships first.
+def relationship_cards(entity: Entity) -> list[dict]:
+    """Return the entity's latest public relationships, newest first, with their topics' names.
 
-    Each card has its partner and the names of its topics (`topic_names`).
+    Each card holds ids, not entities: `entities.panels` names them when it draws them.
     """
-    relationships = list(
+    cards = list(
         Relationship.objects.public()
         .involving(entity)
-        .select_related("company_a", "company_b")
-        .only(*CARD_FIELDS)
-        .newest_first()[:RELATIONSHIP_CARDS]
+        .newest_first()
+        .values("id", "kind", "last_seen", "company_a_id", "company_b_id")[:RELATIONSHIP_CARDS]
     )
     # The names alone, in one plain query: a prefetch builds a manager per card to hold them.
     topic_names = defaultdict(list)
     for relationship_id, name in (
         Relationship.topics.through.objects.filter(
-            relationship_id__in=[relationship.pk for relationship in relationships]
+            relationship_id__in=[card["id"] for card in cards]
         )
         .order_by("topic__slug")
         .values_list("relationship_id", "topic__name")
     ):
         topic_names[relationship_id].append(name)
-    grouped: dict[str, list[Relationship]] = {kind: [] for kind in Relationship.Kind.values}
-    for relationship in relationships:
-        relationship.partner = (
-            relationship.company_b
-            if relationship.company_a_id == entity.pk
-            else relationship.company_a
-        )
-        relationship.topic_names = topic_names[relationship.pk]
-        grouped[relationship.kind].append(relationship)
-    return [(Relationship.Kind(kind).label, items) for kind, items in grouped.items() if items]
+    for card in cards:
+        card["topic_names"] = topic_names[card["id"]]
+    return cards
 
 
 def published_evidence(relationships):

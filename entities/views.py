@@ -7,13 +7,11 @@ from articles.views import FilteredStoriesMixin, feed_links
 
 from .filters import CompanyFilter, RelationshipFilter, TimelineFilter
 from .models import Entity, Relationship
+from .panels import entity_panels
 from .selectors import (
-    co_mentioned,
     entity_story_counts,
     pair_timeline,
     published_evidence,
-    relationship_cards,
-    stories_per_month,
     story_ids,
     timeline,
 )
@@ -63,21 +61,22 @@ class EntityTimelineView(TimelineMixin, ListView):
 
     def get_context_data(self, **kwargs):
         entity = self.entity
+        panels = entity_panels(entity, subjects_only=self.subjects_only)
         context = {
             "entity": entity,
             "subjects_only": self.subjects_only,
-            "chart": stories_per_month(entity, subjects_only=self.subjects_only),
+            "chart": panels["chart"],
+            "relationship_groups": panels["relationship_groups"],
             "feed": feed_links(
                 self.request, f"entities:{entity.kind}", entity.name, slug=entity.slug
             ),
         }
+        named_with = panels["named_with"]
         if entity.kind == Entity.Kind.COMPANY:
-            context["relationship_groups"] = relationship_cards(entity)
-            named_with = co_mentioned(entity, [Entity.Kind.PERSON, Entity.Kind.PRODUCT])
             context["people"] = named_with[Entity.Kind.PERSON]
             context["products"] = named_with[Entity.Kind.PRODUCT]
         else:
-            context["companies"] = co_mentioned(entity, [Entity.Kind.COMPANY])[Entity.Kind.COMPANY]
+            context["companies"] = named_with[Entity.Kind.COMPANY]
         return super().get_context_data(**context, **kwargs)
 
 

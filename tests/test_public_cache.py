@@ -22,8 +22,9 @@ from articles.public_cache import (
     subject_version,
 )
 from articles.services import article_request_tagging, article_save, article_transition
+from entities import panels
 from entities.models import Entity, Mention, Relationship
-from entities.services import entity_pages_changed, relationships_refresh_seen
+from entities.services import entity_merge, entity_pages_changed, relationships_refresh_seen
 from tests.factories import ArticleFactory, OutletFactory
 
 TIMELINE = "/companies/meta-platforms/"
@@ -422,3 +423,95 @@ def test_a_page_drawn_asks_the_cache_for_its_versions_once(client, stories, monk
     # looked up under (a Redis round trip each otherwise).
     assert drawn(client.get(TIMELINE), "includes/story_item.html") == 2
     assert len(asked) == 1
+
+
+@pytest.fixture
+def panels_counted(monkeypatch):
+    """Count how many times entity panels are counted (their chart, cards and co-mentions)."""
+    counted = []
+    count = panels._count
+    monkeypatch.setattr(
+        panels, "_count", lambda entity, *args: counted.append(entity.slug) or count(entity, *args)
+    )
+    return counted
+
+
+def named_with(response, kind: str) -> list[str]:
+    section = re.search(rf"<h2>{kind} named with .*?</section>", response.content.decode(), re.S)
+    return re.findall(r'href="/\w+/([\w-]+)/"', section.group(0)) if section else []
+
+
+def test_a_rename_shows_on_the_panels_without_counting_them_again(
+    client, stories, panels_counted, django_capture_on_commit_callbacks
+):
+    assert "William Cho" in client.get(TIMELINE).content.decode()
+    assert panels_counted == ["meta-platforms"]
+    lg, cho = Entity.objects.get(slug="lg-electronics"), Entity.objects.get(slug="william-cho")
+    lg.name, cho.name = "LG Electronics Inc.", "William Cho Joo-wan"
+    with django_capture_on_commit_callbacks(execute=True):
+        lg.save()
+        cho.save()
+    page = client.get(TIMELINE).content.decode()
+    assert panels_counted == ["meta-platforms"]
+    assert 'href="/partnerships/lg-electronics/meta-platforms/">LG Electronics Inc.</a>' in page
+    assert "William Cho Joo-wan <span" in page
+
+
+def test_an_editor_s_change_to_the_mentions_counts_the_panels_again(
+    client, stories, panels_counted, django_capture_on_commit_callbacks
+):
+    assert "william-cho" in named_with(client.get(TIMELINE), "People")
+    with django_capture_on_commit_callbacks(execute=True):
+        for mention in Mention.objects.filter(entity__slug="william-cho"):
+            mention.delete()
+    assert "william-cho" not in named_with(client.get(TIMELINE), "People")
+    assert panels_counted == ["meta-platforms", "meta-platforms"]
+
+
+def test_a_kind_changed_in_the_admin_moves_the_entity_on_the_panels(
+    chief_client, client, stories, django_capture_on_commit_callbacks
+):
+    assert "nvidia-h100" in named_with(client.get(TIMELINE), "Products")
+    chip = Entity.objects.get(slug="nvidia-h100")
+    form = {
+        "kind": Entity.Kind.PERSON,
+        "name": chip.name,
+        "slug": chip.slug,
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+        "aliases-MIN_NUM_FORMS": "0",
+        "aliases-MAX_NUM_FORMS": "1000",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = chief_client.post(f"/admin/entities/entity/{chip.pk}/change/", form)
+    assert response.status_code == 302
+    page = client.get(TIMELINE)
+    assert "nvidia-h100" not in named_with(page, "Products")
+    assert "nvidia-h100" in named_with(page, "People")
+
+
+def test_a_panel_counts_a_story_once_its_embargo_lifts(client, publish, monkeypatch):
+    publish("Meta Platforms earlier story", "Meta Platforms hired Mark Zuckerberg again.")
+    release = timezone.now() + timezone.timedelta(minutes=2)
+    publish(
+        "Meta Platforms embargoed story",
+        "Meta Platforms and William Cho will say more.",
+        published_at=release,
+    )
+    assert named_with(client.get(TIMELINE), "People") == ["mark-zuckerberg"]
+    later = release + timezone.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert named_with(client.get(TIMELINE), "People") == ["mark-zuckerberg", "william-cho"]
+
+
+def test_a_merge_moves_the_mentions_counted_on_the_panels(
+    client, stories, django_capture_on_commit_callbacks
+):
+    assert "william-cho" in named_with(client.get(TIMELINE), "People")
+    source = Entity.objects.get(slug="william-cho")
+    target = Entity.objects.create(kind=Entity.Kind.PERSON, name="Cho Joo-wan", slug="cho-joo-wan")
+    with django_capture_on_commit_callbacks(execute=True):
+        entity_merge(source=source, target=target)
+    people = named_with(client.get(TIMELINE), "People")
+    assert "cho-joo-wan" in people
+    assert "william-cho" not in people
