@@ -25,6 +25,7 @@ FEED_FIELDS = (
     "byline",
     "published_at",
     "updated_at",
+    "version",
     "tagged_at",
 )
 # Characters XML 1.0 cannot carry at all, even escaped.
@@ -86,11 +87,14 @@ class StoryFeed(Feed):
     def tagged(self, stories: list) -> list:
         """Give each story the names of its visible entities, most salient first.
 
-        They change only when the story is tagged or the knowledge base changes, so a feed
-        drawn again after one story came out reads the names of that story alone.
+        They change only when the story is saved (an editor's change to its mentions saves
+        it) or tagged, or the knowledge base changes, so a feed drawn again after one story
+        came out reads the names of that story alone.
         """
         names = cached_parts(
-            "entity-names", {story.pk: (story.pk, story.tagged_at) for story in stories}, _names
+            "entity-names",
+            {story.pk: (story.pk, story.version, story.tagged_at) for story in stories},
+            _names,
         )
         for story in stories:
             story.entity_names = names[story.pk]

@@ -7,9 +7,11 @@ shows replace, so a cached page never outlives the stories it shows:
   which every change replaces: publishing, unpublishing, editing, re-tagging, an editor's
   change to an entity, a mention, a relationship, a topic or an outlet;
 - a page about one subject (an entity's timeline and feed, a pair of companies) hangs on the
-  knowledge base's version, which only editors' changes replace, and on a version per
-  subject, which a change to a story naming that subject replaces. A story about others,
-  published or re-tagged, leaves it cached.
+  knowledge base's version, which editors' changes to how things are named replace (an
+  entity, an outlet, a topic), and on a version per subject, which a change to a story
+  naming that subject replaces, as does an editor's change to the story's mentions or to the
+  subject's relationships. A story about others, published, re-tagged or corrected by an
+  editor, leaves it cached.
 
 Parts of pages are kept too (fragments of HTML, a feed item's categories) under the knowledge
 base's version and a stamp of what else they show (a story's list item: its version and when
@@ -17,11 +19,10 @@ it was last tagged), so that a page drawn anew because one story came out draws 
 story's item.
 
 What an entity's panels count (its stories per month, the entities named with it, its
-relationships) is kept under its subject's version and the version of the facts: which
-stories name which entities, and the relationships between them. Editors' changes to
-mentions, relationships and topics replace the facts' version; a change to how things are
-named or shown (an entity's name, an outlet) replaces the knowledge base's alone, so that
-the counts outlive it and only the names are looked up again.
+relationships) is kept under its subject's version and the version of the facts, which
+only changes reaching every subject replace (a topic, an entity's kind): a rename replaces
+the knowledge base's version alone, so that the counts outlive it and only the names are
+looked up again.
 
 Versions are random, not counters, so that a version lost from the cache can never bring
 back the pages stored under an older one. A page is also never kept past the next scheduled

@@ -17,7 +17,7 @@ from .models import (
     RelationshipEvidence,
     Topic,
 )
-from .services import candidate_accept, candidate_reject, entity_merge
+from .services import candidate_accept, candidate_reject, entity_merge, entity_pages_changed
 
 
 class AliasInline(admin.TabularInline):
@@ -268,15 +268,22 @@ class RelationshipAdmin(admin.ModelAdmin):
 
     @admin.action(description="Confirm", permissions=["change"])
     def confirm(self, request, queryset):
-        count = queryset.update(status=Relationship.Status.CONFIRMED)
-        public_content_changed()
+        count = self._set_status(queryset, Relationship.Status.CONFIRMED)
         self.message_user(request, f"{count} relationship(s) confirmed.", messages.SUCCESS)
 
     @admin.action(description="Reject", permissions=["change"])
     def reject(self, request, queryset):
-        count = queryset.update(status=Relationship.Status.REJECTED)
-        public_content_changed()
+        count = self._set_status(queryset, Relationship.Status.REJECTED)
         self.message_user(request, f"{count} relationship(s) rejected.", messages.SUCCESS)
+
+    @staticmethod
+    def _set_status(queryset, status) -> int:
+        # An update sends no signal: the pages of the companies involved are expired here.
+        companies = set()
+        for pair in queryset.values_list("company_a_id", "company_b_id"):
+            companies.update(pair)
+        entity_pages_changed(companies)
+        return queryset.update(status=status)
 
 
 @admin.register(Topic)

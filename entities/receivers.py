@@ -1,7 +1,8 @@
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from articles.models import Article
@@ -37,16 +38,45 @@ def knowledge_base_changed(sender, **kwargs):
     kb_changed()
 
 
+@receiver(pre_save, sender=Mention)
+def remember_the_entity_named_before(sender, instance, raw=False, **kwargs):
+    # An editor may point a mention at another entity: the pages of the one it named before
+    # change too.
+    if instance.pk and not raw:
+        instance.entity_before = (
+            Mention.objects.filter(pk=instance.pk).values_list("entity_id", flat=True).first()
+        )
+
+
 @receiver([post_save, post_delete], sender=Mention)
-@receiver([post_save, post_delete], sender=Relationship)
-@receiver([post_save, post_delete], sender=Topic)
-def expire_public_pages(sender, origin=None, **kwargs):
-    # Pages and feeds show mentions and relationships (with their topics), and entities'
-    # panels count them: an editor's change to any of them must reach the readers. The
-    # tagging's own changes expire the pages of the entities it touched, and the story's
-    # parts with its stamp.
+def expire_the_pages_of_what_the_story_names(sender, instance, origin=None, **kwargs):
+    # An editor's change to a mention changes the pages of what its story names: their story
+    # lists, and what their panels count (the entities named with them). The story's list
+    # item and feed entry show its mentions: a new version of the story draws them again
+    # (and refuses an editor's form opened before, as any change to the story does). The
+    # tagging's own changes expire what they touched themselves.
     if getattr(origin, "dropped_by_tagging", False):
         return
+    Article.objects.filter(pk=instance.article_id).update(version=F("version") + 1)
+    named = set(
+        Mention.objects.filter(article_id=instance.article_id).values_list("entity_id", flat=True)
+    )
+    named.add(instance.entity_id)
+    if getattr(instance, "entity_before", None):
+        named.add(instance.entity_before)
+    entity_pages_changed(named)
+
+
+@receiver([post_save, post_delete], sender=Relationship)
+def expire_the_pages_of_both_companies(sender, instance, **kwargs):
+    # A relationship shows on its companies' pages, their pair's, the partnership list and
+    # the stories giving evidence of it (the last two go stale with any change).
+    entity_pages_changed([instance.company_a_id, instance.company_b_id])
+
+
+@receiver([post_save, post_delete], sender=Topic)
+def expire_public_pages(sender, **kwargs):
+    # A topic names relationships on every page showing them, and on entities' panels.
     transaction.on_commit(public_content_changed)
 
 

@@ -515,3 +515,73 @@ def test_a_merge_moves_the_mentions_counted_on_the_panels(
     people = named_with(client.get(TIMELINE), "People")
     assert "cho-joo-wan" in people
     assert "william-cho" not in people
+
+
+APPLE = "/companies/apple/"
+
+
+@pytest.fixture
+def apple_cached(client, publish, django_assert_num_queries):
+    """A story about others, its page cached: it must stay so through changes not about it."""
+    publish("Apple ships a headset", "Apple shipped the Apple Vision Pro headset in Cupertino.")
+    page = client.get(APPLE).content
+
+    def still_cached():
+        with django_assert_num_queries(0):
+            assert client.get(APPLE).content == page
+
+    return still_cached
+
+
+def test_an_editor_s_change_to_a_mention_redraws_what_its_story_names_alone(
+    client, stories, apple_cached, panels_counted, django_capture_on_commit_callbacks
+):
+    english = stories[0]
+    lg_all = "/companies/lg-electronics/?mentions=all"
+    assert client.get("/").content.decode().count(">LG Electronics</a>") == 2
+    assert english.title in titles(client.get(lg_all))
+    mention = Mention.objects.get(article=english, entity__slug="lg-electronics")
+    mention.status = Mention.Status.REJECTED
+    with django_capture_on_commit_callbacks(execute=True):
+        mention.save()
+    # The story's item is drawn again, and so are the pages of what it names.
+    assert client.get("/").content.decode().count(">LG Electronics</a>") == 1
+    assert english.title not in titles(client.get(lg_all))
+    apple_cached()
+    assert "apple" not in panels_counted[1:]
+
+
+def test_a_mention_pointed_at_another_entity_leaves_the_first_one_s_page(
+    client, stories, publish, django_capture_on_commit_callbacks
+):
+    english = stories[0]
+    publish("Apple ships a headset", "Apple shipped the Apple Vision Pro headset in Cupertino.")
+    nvidia_all, apple_all = "/companies/nvidia/?mentions=all", f"{APPLE}?mentions=all"
+    assert english.title in titles(client.get(nvidia_all))
+    assert english.title not in titles(client.get(apple_all))
+    mention = Mention.objects.get(article=english, entity__slug="nvidia")
+    mention.entity = Entity.objects.get(slug="apple")
+    with django_capture_on_commit_callbacks(execute=True):
+        mention.save()
+    assert english.title not in titles(client.get(nvidia_all))
+    assert english.title in titles(client.get(apple_all))
+
+
+def test_relationships_rejected_in_the_admin_leave_the_pages_of_their_companies_alone(
+    chief_client, client, stories, apple_cached, django_capture_on_commit_callbacks
+):
+    assert client.get(PAIR).context["relationships"]
+    assert "/partnerships/lg-electronics/meta-platforms/" in client.get(TIMELINE).content.decode()
+    pair = Relationship.objects.filter(
+        company_a__slug="lg-electronics", company_b__slug="meta-platforms"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        chief_client.post(
+            "/admin/entities/relationship/",
+            {"action": "reject", "_selected_action": list(pair.values_list("pk", flat=True))},
+        )
+    assert not client.get(PAIR).context["relationships"]
+    assert "/partnerships/lg-electronics/meta-platforms/" not in (
+        client.get(TIMELINE).content.decode()
+    )
+    apple_cached()
