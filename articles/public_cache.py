@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 SITE_VERSION = "public:site"
 KNOWLEDGE_VERSION = "public:knowledge"
 FACTS_VERSION = "public:facts"
+OUTLETS_VERSION = "public:outlets"
 # The versions the page being drawn was looked up under: its parts take the same ones rather
 # than ask the cache again for each of them.
 _drawing_versions: ContextVar[Mapping[str, str] | None] = ContextVar(
@@ -66,29 +67,34 @@ def subject_version(slug: str) -> str:
     return f"public:about:{slug}"
 
 
-def public_content_changed(about: Iterable[str] | None = None, *, facts: bool = True) -> None:
+def public_content_changed(about: Iterable[str] | None = None) -> None:
     """Make the cached pages and feeds that may show the change stale.
 
     `about` names the subjects (entity slugs) of the stories that changed: the pages about
     them go stale along with the site's pages, and those about other subjects stay. None
-    means the change may show anywhere (an editor's change to the knowledge base); with
-    `facts` False it changed only how things are named or shown, not which stories name
-    which entities nor the relationships between them, and the counts kept stay.
+    means the change may show anywhere: nothing kept is used again.
 
     It runs after the commit of an editor's save: with the cache down (Redis stopped), the
     save has happened and must not turn into an error page, nor stop the commit hooks after
     this one (such as the one enqueuing tagging). A page cached before the outage then lives
     at most NEWSDESK_PUBLIC_CACHE_SECONDS.
     """
-    stale = [SITE_VERSION]
     if about is None:
-        stale.append(KNOWLEDGE_VERSION)
-        if facts:
-            stale.append(FACTS_VERSION)
+        _replace([SITE_VERSION, KNOWLEDGE_VERSION, FACTS_VERSION, OUTLETS_VERSION])
     else:
-        stale.extend(subject_version(slug) for slug in about)
+        _replace([SITE_VERSION, *(subject_version(slug) for slug in about)])
+
+
+def public_names_changed(*, outlets: bool = False) -> None:
+    """Make stale what shows how entities or outlets are named or shown, after an editor's
+    change to one: every page and its names, not what entities' panels count (which stories
+    name which entities) nor, unless an outlet changed, the lists' filter forms."""
+    _replace([SITE_VERSION, KNOWLEDGE_VERSION, *([OUTLETS_VERSION] if outlets else [])])
+
+
+def _replace(versions: list[str]) -> None:
     try:
-        cache.set_many({key: secrets.token_hex(8) for key in stale}, timeout=None)
+        cache.set_many({key: secrets.token_hex(8) for key in versions}, timeout=None)
     except Exception:
         logger.warning("Could not expire the cached pages and feeds", exc_info=True)
 
@@ -151,9 +157,9 @@ def cached_public(view, about: tuple[str, ...] = ()):
         # The whole address: pages and feeds carry absolute links to their own host.
         address_digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
         subjects = [subject_version(kwargs[name]) for name in about]
-        # The page's parts hang on the knowledge base's and the facts' versions: they are read
-        # in the same lookup.
-        keys = [SITE_VERSION, KNOWLEDGE_VERSION, FACTS_VERSION, *subjects]
+        # The page's parts hang on the versions of the knowledge base, the facts and the
+        # outlets: they are read in the same lookup.
+        keys = [SITE_VERSION, KNOWLEDGE_VERSION, FACTS_VERSION, OUTLETS_VERSION, *subjects]
         try:
             current = dict(zip(keys, _current_versions(keys), strict=True))
             site = current[SITE_VERSION]
@@ -219,18 +225,19 @@ def cached_fragments(
     name: str,
     stamps: Mapping[Hashable, Hashable],
     render: Callable[[list], Mapping[Hashable, str]],
+    **options,
 ) -> dict[Hashable, SafeString]:
     """Return each item's HTML fragment, rendering only those the cache does not hold.
 
     `render` draws the items missing, from autoescaped templates; see `cached_parts`.
     """
-    drawn = cached_parts(name, stamps, render)
+    drawn = cached_parts(name, stamps, render, **options)
     return {item: mark_safe(html) for item, html in drawn.items()}  # noqa: S308 (by `render`)
 
 
-def cached_fragment(name: str, stamp: Hashable, draw: Callable[[], str]) -> SafeString:
+def cached_fragment(name: str, stamp: Hashable, draw: Callable[[], str], **options) -> SafeString:
     """Return one HTML fragment, drawn by `draw` only when the cache does not hold it."""
-    return cached_fragments(name, {stamp: stamp}, lambda _: {stamp: draw()})[stamp]
+    return cached_fragments(name, {stamp: stamp}, lambda _: {stamp: draw()}, **options)[stamp]
 
 
 def cached_parts(

@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Article, Outlet
-from .public_cache import public_content_changed
+from .public_cache import public_content_changed, public_names_changed
 from .signals import publication_changed
 
 
@@ -18,4 +18,4 @@ def expire_site_pages(sender, **kwargs):
 @receiver([post_save, post_delete], sender=Outlet)
 def expire_public_pages(sender, **kwargs):
     # An outlet shows by its name on list items; nothing an entity's panels count changes.
-    transaction.on_commit(partial(public_content_changed, facts=False))
+    transaction.on_commit(partial(public_names_changed, outlets=True))

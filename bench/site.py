@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.public_cache import public_content_changed
+from articles.public_cache import public_content_changed, public_names_changed
 from entities.models import Mention, Relationship, RelationshipEvidence
 
 from .database import with_retries
@@ -126,10 +126,11 @@ def timed_ways(page: Page) -> list[Page]:
 
     - story came out: the latest story the page lists came out anew (saved and tagged). The
       page is drawn again; of its parts, only that story's item is;
-    - from scratch: an editor changed the facts (a mention, a relationship), so nothing of
-      the page is kept;
-    - renamed (a page about one entity or pair): an editor renamed an entity or an outlet, so
-      every name is drawn again, but what an entity's panels count is kept;
+    - from scratch: nothing of the page is kept, as after an editor's change to a topic or
+      to an entity's kind (or with the cache emptied). An editor's change to a story's
+      mentions or to a relationship expires what a story coming out does;
+    - renamed (a page about one entity or pair): an editor renamed an entity, so every name
+      is drawn again, but not the filter form nor what an entity's panels count;
     - story elsewhere (a page about one entity or pair): a story about others came out,
       which leaves the page cached;
     - cached: nothing happened, as for every reader until the next change.
@@ -148,7 +149,7 @@ def timed_ways(page: Page) -> list[Page]:
             replace(
                 page,
                 label=f"{page.label} (renamed)",
-                publication=partial(public_content_changed, facts=False),
+                publication=public_names_changed,
             ),
             replace(
                 page,

@@ -1,12 +1,10 @@
-from functools import partial
-
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from articles.models import Article
-from articles.public_cache import public_content_changed
+from articles.public_cache import public_content_changed, public_names_changed
 from articles.signals import publication_changed, tagging_requested
 
 from .knowledge_base import kb_changed
@@ -85,7 +83,7 @@ def expire_public_names(sender, **kwargs):
     # An entity's name, slug or description shows on every page naming it, but what the
     # panels count stays: its mentions and relationships, deleted with it, say so themselves,
     # and the admin says when its kind changed.
-    transaction.on_commit(partial(public_content_changed, facts=False))
+    transaction.on_commit(public_names_changed)
 
 
 @receiver(pre_delete, sender=Article)

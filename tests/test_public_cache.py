@@ -363,7 +363,15 @@ def test_the_filter_form_is_drawn_once_per_query(
     english = client.get(f"{TIMELINE}?language=en")
     assert drawn(english, "includes/filter_form.html") == 1
     assert '<option value="en" selected>' in english.content.decode()
-    # A new outlet is a new choice: the knowledge base changed, so the form is drawn anew.
+    # Renaming an entity changes none of its choices: the form is kept.
+    lg = Entity.objects.get(slug="lg-electronics")
+    lg.name = "LG Electronics Inc."
+    with django_capture_on_commit_callbacks(execute=True):
+        lg.save()
+    renamed = client.get(french)
+    assert "LG Electronics Inc." in renamed.content.decode()
+    assert drawn(renamed, "includes/filter_form.html") == 0
+    # A new outlet is a new choice: the form is drawn anew.
     with django_capture_on_commit_callbacks(execute=True):
         OutletFactory(name="Tech Wire Quebec")
     assert "Tech Wire Quebec</option>" in client.get(french).content.decode()

@@ -5,7 +5,7 @@ from django.utils import dateformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.public_cache import cached_fragment
+from articles.public_cache import OUTLETS_VERSION, cached_fragment
 
 register = template.Library()
 
@@ -24,8 +24,8 @@ def json_ld(data):
 def filter_form(context):
     """Draw a story list's filter form, the same for every page of the same query.
 
-    Its choices (the outlets, say) change only with the knowledge base, and what it shows
-    filled in, with its errors, only with the query: it is drawn once per query.
+    Its only choices that change are the outlets, and what it shows filled in, with its
+    errors, changes only with the query: it is drawn once per query and change to outlets.
     """
     request = context["request"]
     query = tuple(
@@ -33,7 +33,9 @@ def filter_form(context):
     )
     stamp = (type(context["filterset"]).__name__, request.path, query)
     template = context.template.engine.get_template("includes/filter_form.html")
-    return cached_fragment("filter-form", stamp, lambda: template.render(context))
+    return cached_fragment(
+        "filter-form", stamp, lambda: template.render(context), versions=(OUTLETS_VERSION,)
+    )
 
 
 CHART_HEIGHT = 120
