@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.public_cache import public_content_changed, public_names_changed
 from entities.models import Mention, Relationship, RelationshipEvidence
+from entities.tasks import count_entity_panels
 
 from .database import with_retries
 from .seed import biggest_company_slugs
@@ -53,6 +54,8 @@ class Page:
     publication: Callable[[], None] | None = None
     # The target once served from the public cache, when it differs.
     cached_target_ms: int | None = None
+    # Whether the page shows an entity's panels (chart, relationships, named with it).
+    panels: bool = False
 
 
 def pages() -> list[Page]:
@@ -74,13 +77,20 @@ def pages() -> list[Page]:
     admin_list = "/admin/articles/article/"
     public = [
         Page("home", "/", PAGE_TARGET_MS),
-        Page(f"timeline {biggest} p1", company, PAGE_TARGET_MS, about=(biggest,)),
-        Page(f"timeline {biggest} p200", f"{company}?page=200", PAGE_TARGET_MS, about=(biggest,)),
+        Page(f"timeline {biggest} p1", company, PAGE_TARGET_MS, about=(biggest,), panels=True),
+        Page(
+            f"timeline {biggest} p200",
+            f"{company}?page=200",
+            PAGE_TARGET_MS,
+            about=(biggest,),
+            panels=True,
+        ),
         Page(
             "timeline filtered (fr, 1 y, also)",
             f"{company}?{filtered}",
             PAGE_TARGET_MS,
             about=(biggest,),
+            panels=True,
         ),
         Page(
             f"pair {a_slug} / {b_slug}",
@@ -124,8 +134,11 @@ def pages() -> list[Page]:
 def timed_ways(page: Page) -> list[Page]:
     """Return the ways a public page is timed, each with what happens before every request.
 
-    - story came out: the latest story the page lists came out anew (saved and tagged). The
-      page is drawn again; of its parts, only that story's item is;
+    - story came out: the latest story the page lists came out anew (saved and tagged), and
+      the worker counted the panels of what it names, as the tagging task does after its
+      commit. The page is drawn again; of its parts, only that story's item is;
+    - not yet counted (a page with an entity's panels): the same, read before the worker
+      counted the panels, so the reader counts them;
     - from scratch: nothing of the page is kept, as after an editor's change to a topic or
       to an entity's kind (or with the cache emptied). An editor's change to a story's
       mentions or to a relationship expires what a story coming out does;
@@ -143,6 +156,16 @@ def timed_ways(page: Page) -> list[Page]:
         ),
         replace(page, label=f"{page.label} (from scratch)", publication=public_content_changed),
     ]
+    if page.panels:
+        ways.append(
+            replace(
+                page,
+                label=f"{page.label} (not yet counted)",
+                publication=partial(
+                    story_came_out, latest_story(page.about), page.about, counted=False
+                ),
+            )
+        )
     if page.about:
         elsewhere = story_elsewhere(page.about)
         ways += [
@@ -177,15 +200,18 @@ def latest_story(about: tuple[str, ...]) -> int:
     return stories.values_list("pk", flat=True).first()
 
 
-def story_came_out(story_id: int, about: tuple[str, ...]) -> None:
+def story_came_out(story_id: int, about: tuple[str, ...], *, counted: bool = True) -> None:
     """Expire what a story naming `about` coming out expires, its list item included.
 
     The story stands for the new one: saved and tagged anew, it has a new version and tagging
     time, so the lists and feeds showing it draw its item again, and the pages about its
-    subjects go stale.
+    subjects go stale. Then, unless `counted` is False, the worker's task counts the panels
+    of what it names.
     """
     Article.objects.filter(pk=story_id).update(version=F("version") + 1, tagged_at=Now())
     public_content_changed(about=about)
+    if counted:
+        count_entity_panels(story_id)
 
 
 def story_elsewhere(about: tuple[str, ...]) -> list[str]:

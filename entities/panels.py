@@ -9,7 +9,7 @@ editor renaming an entity or an outlet does not make every entity's page count a
 
 from articles.public_cache import FACTS_VERSION, cached_parts, subject_version
 
-from .models import Entity, Relationship
+from .models import Entity, Mention, Relationship
 from .selectors import ENTITY_LINK, co_mentioned, relationship_cards, stories_per_month
 
 NAMED_WITH = {
@@ -22,14 +22,34 @@ NAMED_WITH = {
 def entity_panels(entity: Entity, *, subjects_only: bool) -> dict:
     """Return the context of the entity's panels: `chart`, `named_with` (a list of entities
     with their number of stories, per kind) and, for a company, `relationship_groups`."""
-    counts = cached_parts(
+    return _named(entity, counted_panels(entity, subjects_only=subjects_only))
+
+
+def counted_panels(entity: Entity, *, subjects_only: bool) -> dict:
+    """Return what the entity's panels count, counting it only if it is not kept."""
+    return cached_parts(
         "entity-panels",
         {entity.pk: (entity.pk, entity.kind, subjects_only)},
         lambda _: {entity.pk: _count(entity, subjects_only)},
         versions=(FACTS_VERSION, subject_version(entity.slug)),
         until_next_publication=True,
     )[entity.pk]
-    return _named(entity, counts)
+
+
+def count_panels_named_in(article_id: int) -> int:
+    """Count the panels of what a published story names, ahead of their first reader.
+
+    A story coming out changes the counts of the entities it names, whose pages readers then
+    come to: the worker counts them after the story's commit, rather than the first reader
+    of each. Only the pages' default view is counted (stories about the entity). Return how
+    many entities' panels it looked at.
+    """
+    named = Entity.objects.filter(
+        pk__in=Mention.objects.published().filter(article_id=article_id).values("entity_id")
+    ).only("kind", "slug")
+    for entity in named:
+        counted_panels(entity, subjects_only=True)
+    return len(named)
 
 
 def _count(entity: Entity, subjects_only: bool) -> dict:

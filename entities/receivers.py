@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -10,7 +12,7 @@ from articles.signals import publication_changed, tagging_requested
 from .knowledge_base import kb_changed
 from .models import Alias, Entity, Mention, Relationship, RelationshipEvidence, Topic
 from .services import entity_pages_changed, relationships_refresh_seen
-from .tasks import enqueue, tag_article
+from .tasks import count_entity_panels, enqueue, tag_article
 
 
 @receiver(tagging_requested, sender=Article)
@@ -28,6 +30,7 @@ def follow_publication(sender, article, **kwargs):
             "relationship_id", flat=True
         )
     )
+    transaction.on_commit(partial(enqueue, count_entity_panels, article.pk))
 
 
 @receiver([post_save, post_delete], sender=Entity)

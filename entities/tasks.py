@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import services
+from . import panels, services
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +39,20 @@ def tag_article(self, article_id: int) -> bool:
         logger.exception("Tagging article %s failed", article_id)
         services.article_tagging_failed(article_id=article_id, error=repr(error))
         raise
+    if tagged:
+        transaction.on_commit(lambda: enqueue(count_entity_panels, article_id))
     if tagged and settings.NEWSDESK_DISCOVERY_ENABLED:
         transaction.on_commit(lambda: enqueue(discover_candidates, article_id))
     return tagged
+
+
+@shared_task(acks_late=True, autoretry_for=RETRYABLE_ERRORS, retry_backoff=True, max_retries=3)
+def count_entity_panels(article_id: int) -> int:
+    """Count the panels of what a story names before readers ask; safe to run twice.
+
+    Lost, it costs nothing but time: the first reader of each page counts them.
+    """
+    return panels.count_panels_named_in(article_id)
 
 
 @shared_task(

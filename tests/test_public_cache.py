@@ -453,14 +453,14 @@ def test_a_rename_shows_on_the_panels_without_counting_them_again(
     client, stories, panels_counted, django_capture_on_commit_callbacks
 ):
     assert "William Cho" in client.get(TIMELINE).content.decode()
-    assert panels_counted == ["meta-platforms"]
     lg, cho = Entity.objects.get(slug="lg-electronics"), Entity.objects.get(slug="william-cho")
     lg.name, cho.name = "LG Electronics Inc.", "William Cho Joo-wan"
     with django_capture_on_commit_callbacks(execute=True):
         lg.save()
         cho.save()
     page = client.get(TIMELINE).content.decode()
-    assert panels_counted == ["meta-platforms"]
+    # Counted by the worker when the stories came out, and never again since.
+    assert panels_counted == []
     assert 'href="/partnerships/lg-electronics/meta-platforms/">LG Electronics Inc.</a>' in page
     assert "William Cho Joo-wan <span" in page
 
@@ -473,7 +473,19 @@ def test_an_editor_s_change_to_the_mentions_counts_the_panels_again(
         for mention in Mention.objects.filter(entity__slug="william-cho"):
             mention.delete()
     assert "william-cho" not in named_with(client.get(TIMELINE), "People")
-    assert panels_counted == ["meta-platforms", "meta-platforms"]
+    assert panels_counted == ["meta-platforms"]
+
+
+def test_the_worker_counts_the_panels_of_what_a_story_is_about_before_its_readers(
+    client, stories, publish, panels_counted
+):
+    client.get(TIMELINE)
+    assert panels_counted == []
+    story = publish("Meta Platforms opens a lab", "Meta Platforms opened a lab in Paris.")
+    # The tagging task counted them once the story was committed: its reader counts nothing.
+    assert panels_counted == ["meta-platforms"]
+    assert titles(client.get(TIMELINE))[0] == story.title
+    assert panels_counted == ["meta-platforms"]
 
 
 def test_a_kind_changed_in_the_admin_moves_the_entity_on_the_panels(
@@ -593,3 +605,15 @@ def test_relationships_rejected_in_the_admin_leave_the_pages_of_their_companies_
         client.get(TIMELINE).content.decode()
     )
     apple_cached()
+
+
+def test_the_worker_counts_the_panels_when_a_tagged_draft_is_published(
+    client, stories, publish_through_workflow, panels_counted
+):
+    client.get(TIMELINE)
+    story = publish_through_workflow(
+        "Meta Platforms opens a lab", "Meta Platforms opened a lab.", stories[0].outlet
+    )
+    assert panels_counted == ["meta-platforms"]
+    assert titles(client.get(TIMELINE))[0] == story.title
+    assert panels_counted == ["meta-platforms"]
