@@ -263,7 +263,8 @@ def cached_parts(
             prefix = _current_versions(list(versions))
             if until_next_publication:
                 site = (_drawing_versions.get() or {}).get(SITE_VERSION)
-                prefix.append(str(_next_publication(site, timezone.now())))
+                upcoming = _next_publication(site, timezone.now())
+                prefix.append(upcoming.isoformat() if upcoming else "none")
             keys = {
                 item: _fragment_key(name, ":".join(prefix), stamp) for item, stamp in stamps.items()
             }
