@@ -1,6 +1,7 @@
 """RSS 2.0 and Atom 1.0 feeds of published stories."""
 
 import re
+from io import StringIO
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -36,7 +37,20 @@ def xml_safe(text: str) -> str:
     return XML_ILLEGAL.sub("", text or "")
 
 
-class StoryRssFeed(Rss201rev2Feed):
+class WrittenAtOnce:
+    """Write the feed's document to the response in one piece.
+
+    Written straight to it, each of a feed's thousands of tags, texts and ends would be a
+    chunk of its own, and joining them cost more than writing the XML.
+    """
+
+    def write(self, outfile, encoding):
+        document = StringIO()
+        super().write(document, encoding)
+        outfile.write(document.getvalue())
+
+
+class StoryRssFeed(WrittenAtOnce, Rss201rev2Feed):
     """RSS 2.0 with the original publisher as each item's <source>."""
 
     def add_item_elements(self, handler, item):
@@ -44,7 +58,7 @@ class StoryRssFeed(Rss201rev2Feed):
         handler.addQuickElement("source", item["outlet"], {"url": item["source_url"]})
 
 
-class StoryAtomFeed(Atom1Feed):
+class StoryAtomFeed(WrittenAtOnce, Atom1Feed):
     """Atom 1.0 with a link to the original and the publisher as each entry's <source>."""
 
     def add_item_elements(self, handler, item):
