@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from articles.models import Article
-from articles.public_cache import public_content_changed, public_names_changed
+from articles.public_cache import public_names_changed
 from articles.signals import publication_changed, tagging_requested
 
 from .knowledge_base import kb_changed
@@ -75,10 +75,17 @@ def expire_the_pages_of_both_companies(sender, instance, **kwargs):
     entity_pages_changed([instance.company_a_id, instance.company_b_id])
 
 
-@receiver([post_save, post_delete], sender=Topic)
-def expire_public_pages(sender, **kwargs):
-    # A topic names relationships on every page showing them, and on entities' panels.
-    transaction.on_commit(public_content_changed)
+@receiver([post_save, pre_delete], sender=Topic)
+def expire_the_pages_of_the_companies_it_links(sender, instance, **kwargs):
+    # A topic names relationships on their companies' cards and pair pages, and on the
+    # partnership list and stories, which any change expires. (Before a delete: the links
+    # to it go first.)
+    companies = set()
+    for pair in Relationship.objects.filter(topics=instance).values_list(
+        "company_a_id", "company_b_id"
+    ):
+        companies.update(pair)
+    entity_pages_changed(companies)
 
 
 @receiver([post_save, post_delete], sender=Entity)

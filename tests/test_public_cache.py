@@ -23,7 +23,7 @@ from articles.public_cache import (
 )
 from articles.services import article_request_tagging, article_save, article_transition
 from entities import panels
-from entities.models import Entity, Mention, Relationship
+from entities.models import Entity, Mention, Relationship, Topic
 from entities.services import entity_merge, entity_pages_changed, relationships_refresh_seen
 from tests.factories import ArticleFactory, OutletFactory
 
@@ -617,3 +617,20 @@ def test_the_worker_counts_the_panels_when_a_tagged_draft_is_published(
     assert panels_counted == ["meta-platforms"]
     assert titles(client.get(TIMELINE))[0] == story.title
     assert panels_counted == ["meta-platforms"]
+
+
+def test_a_topic_renamed_reaches_the_cards_of_its_companies_alone(
+    client, stories, apple_cached, django_capture_on_commit_callbacks
+):
+    assert '<span class="topic">XR</span>' in client.get(TIMELINE).content.decode()
+    topic = Topic.objects.get(slug="xr")
+    topic.name = "Extended reality"
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.save()
+    page = client.get(TIMELINE).content.decode()
+    assert '<span class="topic">Extended reality</span>' in page
+    assert "Extended reality" in client.get(PAIR).content.decode()
+    apple_cached()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.delete()
+    assert "Extended reality" not in client.get(TIMELINE).content.decode()
