@@ -8,9 +8,9 @@ shows replace, so a cached page never outlives the stories it shows:
   change to an entity, a mention, a relationship, a topic or an outlet;
 - a page about one subject (an entity's timeline and feed, a pair of companies) hangs on the
   knowledge base's version, which editors' changes to how things are named replace (an
-  entity, an outlet, a topic), and on a version per subject, which a change to a story
-  naming that subject replaces, as does an editor's change to the story's mentions or to the
-  subject's relationships. A story about others, published, re-tagged or corrected by an
+  entity, an outlet), and on a version per subject, which a change to a story naming that
+  subject replaces, as does an editor's change to the story's mentions, or to the subject's
+  relationships or their topics. A story about others, published, re-tagged or corrected by an
   editor, leaves it cached.
 
 Parts of pages are kept too (fragments of HTML, a feed item's categories) under the knowledge
@@ -20,9 +20,9 @@ story's item.
 
 What an entity's panels count (its stories per month, the entities named with it, its
 relationships) is kept under its subject's version and the version of the facts, which
-only changes reaching every subject replace (a topic, an entity's kind): a rename replaces
+only changes that may reach every subject replace (an entity's kind): a rename replaces
 the knowledge base's version alone, so that the counts outlive it and only the names are
-looked up again.
+looked up again. The worker counts the panels of what a story names once it comes out.
 
 Versions are random, not counters, so that a version lost from the cache can never bring
 back the pages stored under an older one. A page is also never kept past the next scheduled
