@@ -46,7 +46,8 @@ PLAIN_STATIC_FILES = {
 class Page:
     label: str
     url: str
-    target_ms: int
+    # None for a figure reported without a target.
+    target_ms: int | None
     admin: bool = False
     # The slugs of the entities the page is about (its stories all name them).
     about: tuple[str, ...] = ()
@@ -139,9 +140,10 @@ def timed_ways(page: Page) -> list[Page]:
       commit. The page is drawn again; of its parts, only that story's item is;
     - not yet counted (a page with an entity's panels): the same, read before the worker
       counted the panels, so the reader counts them;
-    - from scratch: nothing of the page is kept, as after an editor's change to a topic or
-      to an entity's kind (or with the cache emptied). An editor's change to a story's
-      mentions or to a relationship expires what a story coming out does;
+    - from scratch (reported, no target): nothing of the page is kept, as for its first
+      reader once the cache was emptied (a restart, with in-process caches) or an editor
+      changed an entity's kind. An editor's change to a story's mentions, to a
+      relationship or to a topic expires what a story coming out does;
     - renamed (a page about one entity or pair): an editor renamed an entity, so every name
       is drawn again, but not the filter form nor what an entity's panels count;
     - story elsewhere (a page about one entity or pair): a story about others came out,
@@ -154,7 +156,12 @@ def timed_ways(page: Page) -> list[Page]:
             label=f"{page.label} (story came out)",
             publication=partial(story_came_out, latest_story(page.about), page.about),
         ),
-        replace(page, label=f"{page.label} (from scratch)", publication=public_content_changed),
+        replace(
+            page,
+            label=f"{page.label} (from scratch)",
+            target_ms=None,
+            publication=public_content_changed,
+        ),
     ]
     if page.panels:
         ways.append(
