@@ -2,9 +2,10 @@
 named with it.
 
 Counting them is most of the cost of drawing the page, and the counts change only with the
-stories naming the entity or with an editor's change to the facts (mentions, relationships,
-topics): they are kept under those versions, and named anew at each drawing, so that an
-editor renaming an entity or an outlet does not make every entity's page count again.
+stories naming the entity (an editor's change to their mentions, to the entity's
+relationships or to their topics included) or with an entity's kind: they are kept under the
+entity's version and the facts' version, and named anew at each drawing, so that an editor
+renaming an entity or an outlet does not make every entity's page count again.
 """
 
 from articles.public_cache import FACTS_VERSION, cached_parts, subject_version

@@ -55,8 +55,9 @@ def expire_the_pages_of_what_the_story_names(sender, instance, origin=None, **kw
     # lists, and what their panels count (the entities named with them). The story's list
     # item and feed entry show its mentions: a new version of the story draws them again
     # (and refuses an editor's form opened before, as any change to the story does). The
-    # tagging's own changes expire what they touched themselves.
-    if getattr(origin, "dropped_by_tagging", False):
+    # tagging's own changes expire what they touched themselves, and an entity's deletion,
+    # which takes its mentions with it, expires every page.
+    if getattr(origin, "dropped_by_tagging", False) or isinstance(origin, Entity):
         return
     Article.objects.filter(pk=instance.article_id).update(version=F("version") + 1)
     named = set(
@@ -69,10 +70,12 @@ def expire_the_pages_of_what_the_story_names(sender, instance, origin=None, **kw
 
 
 @receiver([post_save, post_delete], sender=Relationship)
-def expire_the_pages_of_both_companies(sender, instance, **kwargs):
+def expire_the_pages_of_both_companies(sender, instance, origin=None, **kwargs):
     # A relationship shows on its companies' pages, their pair's, the partnership list and
-    # the stories giving evidence of it (the last two go stale with any change).
-    entity_pages_changed([instance.company_a_id, instance.company_b_id])
+    # the stories giving evidence of it (the last two go stale with any change). An
+    # entity's deletion, which takes its relationships with it, expires every page.
+    if not isinstance(origin, Entity):
+        entity_pages_changed([instance.company_a_id, instance.company_b_id])
 
 
 @receiver([post_save, pre_delete], sender=Topic)
@@ -91,8 +94,8 @@ def expire_the_pages_of_the_companies_it_links(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Entity)
 def expire_public_names(sender, **kwargs):
     # An entity's name, slug or description shows on every page naming it, but what the
-    # panels count stays: its mentions and relationships, deleted with it, say so themselves,
-    # and the admin says when its kind changed.
+    # panels count stays (the admin says when its kind changed). Deleted, it drops out of
+    # the panels, which are drawn with the entities that still exist.
     transaction.on_commit(public_names_changed)
 
 

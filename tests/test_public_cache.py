@@ -634,3 +634,20 @@ def test_a_topic_renamed_reaches_the_cards_of_its_companies_alone(
     with django_capture_on_commit_callbacks(execute=True):
         topic.delete()
     assert "Extended reality" not in client.get(TIMELINE).content.decode()
+
+
+def test_an_entity_deleted_leaves_every_page_and_panel(
+    client, stories, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    assert "william-cho" in named_with(client.get(TIMELINE), "People")
+    assert "/partnerships/lg-electronics/meta-platforms/" in client.get(TIMELINE).content.decode()
+    assert ">William Cho</a>" in client.get("/").content.decode()
+    # The mentions and relationships deleted with it expire nothing one by one.
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(27):
+        Entity.objects.get(slug="william-cho").delete()
+        Entity.objects.get(slug="lg-electronics").delete()
+    page = client.get(TIMELINE)
+    assert "william-cho" not in named_with(page, "People")
+    assert "/partnerships/lg-electronics/meta-platforms/" not in page.content.decode()
+    assert ">William Cho</a>" not in client.get("/").content.decode()
+    assert client.get(PAIR).status_code == 404
