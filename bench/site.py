@@ -135,17 +135,20 @@ def pages() -> list[Page]:
 def timed_ways(page: Page) -> list[Page]:
     """Return the ways a public page is timed, each with what happens before every request.
 
+    The target applies to what readers meet in the site's normal course: the page cached,
+    and the page drawn again for its first reader after each story about what it shows.
+    The first reader after rarer events is timed too, and reported without a target:
+
     - story came out: the latest story the page lists came out anew (saved and tagged), and
       the worker counted the panels of what it names, as the tagging task does after its
-      commit. The page is drawn again; of its parts, only that story's item is;
-    - not yet counted (a page with an entity's panels): the same, read before the worker
-      counted the panels, so the reader counts them;
-    - from scratch (reported, no target): nothing of the page is kept, as for its first
-      reader once the cache was emptied (a restart, with in-process caches) or an editor
-      changed an entity's kind. An editor's change to a story's mentions, to a
-      relationship or to a topic expires what a story coming out does;
-    - renamed (a page about one entity or pair): an editor renamed an entity, so every name
-      is drawn again, but not the filter form nor what an entity's panels count;
+      commit. The page is drawn again; of its parts, only that story's item is. An editor's
+      change to a story's mentions, to a relationship or to a topic expires as much;
+    - not yet counted (reported; a page with an entity's panels): the same, read before the
+      worker counted the panels, so the reader counts them;
+    - renamed (reported; a page about one entity or pair): an editor renamed an entity, so
+      every name is drawn again, but not the filter form nor what an entity's panels count;
+    - from scratch (reported): nothing of the page is kept, as for its first reader once the
+      cache was emptied (a restart, with in-process caches) or an entity's kind changed;
     - story elsewhere (a page about one entity or pair): a story about others came out,
       which leaves the page cached;
     - cached: nothing happened, as for every reader until the next change.
@@ -168,6 +171,7 @@ def timed_ways(page: Page) -> list[Page]:
             replace(
                 page,
                 label=f"{page.label} (not yet counted)",
+                target_ms=None,
                 publication=partial(
                     story_came_out, latest_story(page.about), page.about, counted=False
                 ),
@@ -179,6 +183,7 @@ def timed_ways(page: Page) -> list[Page]:
             replace(
                 page,
                 label=f"{page.label} (renamed)",
+                target_ms=None,
                 publication=public_names_changed,
             ),
             replace(
