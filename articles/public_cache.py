@@ -34,6 +34,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
@@ -173,13 +174,10 @@ def cached_public(view, about: tuple[str, ...] = ()):
             current = {}
         now = timezone.now().timestamp()
         if entry is None or entry["expires"] <= now:
-            drawing = _drawing_versions.set(current)
-            try:
+            with _drawing_under(current):
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
-            finally:
-                _drawing_versions.reset(drawing)
             if response.status_code != 200:
                 return response
             lifetime = seconds_until_next_publication(site)
@@ -204,6 +202,29 @@ def cached_public(view, about: tuple[str, ...] = ()):
         return response
 
     return wrapper
+
+
+@contextmanager
+def _drawing_under(versions: Mapping[str, str]):
+    drawing = _drawing_versions.set(versions)
+    try:
+        yield
+    finally:
+        _drawing_versions.reset(drawing)
+
+
+@contextmanager
+def parts_drawn_together():
+    """Read the site's and the facts' versions once for the parts made inside, as a page
+    does (a worker counting the panels of several entities), rather than once per part."""
+    keys = [SITE_VERSION, FACTS_VERSION]
+    try:
+        current = dict(zip(keys, _current_versions(keys), strict=True))
+    except Exception:
+        logger.warning("Fragment cache unavailable", exc_info=True)
+        current = {}
+    with _drawing_under(current):
+        yield
 
 
 def _store(key: str, entry: dict, lifetime: int) -> None:

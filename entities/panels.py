@@ -8,7 +8,12 @@ entity's version and the facts' version, and named anew at each drawing, so that
 renaming an entity or an outlet does not make every entity's page count again.
 """
 
-from articles.public_cache import FACTS_VERSION, cached_parts, subject_version
+from articles.public_cache import (
+    FACTS_VERSION,
+    cached_parts,
+    parts_drawn_together,
+    subject_version,
+)
 
 from .models import Entity, Mention, Relationship
 from .selectors import ENTITY_LINK, co_mentioned, relationship_cards, stories_per_month
@@ -48,8 +53,9 @@ def count_panels_named_in(article_id: int) -> int:
     named = Entity.objects.filter(
         pk__in=Mention.objects.published().filter(article_id=article_id).values("entity_id")
     ).only("kind", "slug")
-    for entity in named:
-        counted_panels(entity, subjects_only=True)
+    with parts_drawn_together():
+        for entity in named:
+            counted_panels(entity, subjects_only=True)
     return len(named)
 
 

@@ -10,7 +10,8 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from articles.public_cache import (
     KNOWLEDGE_VERSION,
     SITE_VERSION,
     cached_parts,
+    public_content_changed,
     subject_version,
 )
 from articles.services import article_request_tagging, article_save, article_transition
@@ -651,3 +653,13 @@ def test_an_entity_deleted_leaves_every_page_and_panel(
     assert "/partnerships/lg-electronics/meta-platforms/" not in page.content.decode()
     assert ">William Cho</a>" not in client.get("/").content.decode()
     assert client.get(PAIR).status_code == 404
+
+
+def test_the_worker_asks_when_the_next_embargo_lifts_once_per_story(stories):
+    public_content_changed()
+    with CaptureQueriesContext(connection) as queries:
+        counted = panels.count_panels_named_in(stories[0].pk)
+    embargo = '"articles_article"."published_at" >'
+    next_publication = [query for query in queries.captured_queries if embargo in query["sql"]]
+    assert counted >= 5
+    assert len(next_publication) == 1
