@@ -16,7 +16,8 @@ shows replace, so a cached page never outlives the stories it shows:
 Parts of pages are kept too (fragments of HTML, a feed item's categories) under the knowledge
 base's version and a stamp of what else they show (a story's list item: its version and when
 it was last tagged), so that a page drawn anew because one story came out draws only that
-story's item.
+story's item. A list's filter form, which names nothing but outlets, hangs on the outlets'
+version instead.
 
 What an entity's panels count (its stories per month, the entities named with it, its
 relationships) is kept under its subject's version and the version of the facts, which
