@@ -48,6 +48,19 @@ def drawn(response, template: str) -> int:
     return [used.name for used in response.templates].count(template)
 
 
+@pytest.fixture
+def rename(django_capture_on_commit_callbacks):
+    """Rename an entity as an editor's save does, running its commit hooks."""
+
+    def rename(slug: str, name: str) -> None:
+        entity = Entity.objects.get(slug=slug)
+        entity.name = name
+        with django_capture_on_commit_callbacks(execute=True):
+            entity.save()
+
+    return rename
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_a_page_read_again_runs_no_query_and_answers_conditional_requests(
     client, stories, django_assert_num_queries, url
@@ -337,15 +350,13 @@ def test_a_story_saved_or_re_tagged_is_drawn_anew(
 
 
 def test_an_editor_s_rename_reaches_every_story_item(
-    client, stories, django_capture_on_commit_callbacks
+    client, stories, rename, django_capture_on_commit_callbacks
 ):
     assert ">LG Electronics</a>" in client.get("/").content.decode()
-    lg = Entity.objects.get(slug="lg-electronics")
-    lg.name = "LG Electronics Inc."
+    rename("lg-electronics", "LG Electronics Inc.")
     outlet = stories[0].outlet
     outlet.name = "The Newsdesk Wire"
     with django_capture_on_commit_callbacks(execute=True):
-        lg.save()
         outlet.save()
     page = client.get("/").content.decode()
     assert ">LG Electronics</a>" not in page
@@ -354,7 +365,7 @@ def test_an_editor_s_rename_reaches_every_story_item(
 
 
 def test_the_filter_form_is_drawn_once_per_query(
-    client, stories, publish, django_capture_on_commit_callbacks
+    client, stories, publish, rename, django_capture_on_commit_callbacks
 ):
     french = f"{TIMELINE}?language=fr"
     assert drawn(client.get(french), "includes/filter_form.html") == 1
@@ -366,10 +377,7 @@ def test_the_filter_form_is_drawn_once_per_query(
     assert drawn(english, "includes/filter_form.html") == 1
     assert '<option value="en" selected>' in english.content.decode()
     # Renaming an entity changes none of its choices: the form is kept.
-    lg = Entity.objects.get(slug="lg-electronics")
-    lg.name = "LG Electronics Inc."
-    with django_capture_on_commit_callbacks(execute=True):
-        lg.save()
+    rename("lg-electronics", "LG Electronics Inc.")
     renamed = client.get(french)
     assert "LG Electronics Inc." in renamed.content.decode()
     assert drawn(renamed, "includes/filter_form.html") == 0
@@ -380,7 +388,7 @@ def test_the_filter_form_is_drawn_once_per_query(
 
 
 def test_an_entity_s_header_is_drawn_once_per_change_to_the_knowledge_base(
-    client, stories, publish, django_capture_on_commit_callbacks
+    client, stories, publish, rename
 ):
     lg_timeline = "/companies/lg-electronics/"
     assert drawn(client.get(lg_timeline), "entities/entity_header.html") == 1
@@ -389,10 +397,7 @@ def test_an_entity_s_header_is_drawn_once_per_change_to_the_knowledge_base(
     assert titles(again)[0] == "LG Electronics opens a plant"
     assert drawn(again, "entities/entity_header.html") == 0
     assert 'Part of <a href="/companies/lg-corp/">LG Corp</a>' in again.content.decode()
-    parent = Entity.objects.get(slug="lg-corp")
-    parent.name = "LG Holdings"
-    with django_capture_on_commit_callbacks(execute=True):
-        parent.save()
+    rename("lg-corp", "LG Holdings")
     page = client.get(lg_timeline).content.decode()
     assert 'Part of <a href="/companies/lg-corp/">LG Holdings</a>' in page
 
@@ -452,14 +457,11 @@ def named_with(response, kind: str) -> list[str]:
 
 
 def test_a_rename_shows_on_the_panels_without_counting_them_again(
-    client, stories, panels_counted, django_capture_on_commit_callbacks
+    client, stories, panels_counted, rename
 ):
     assert "William Cho" in client.get(TIMELINE).content.decode()
-    lg, cho = Entity.objects.get(slug="lg-electronics"), Entity.objects.get(slug="william-cho")
-    lg.name, cho.name = "LG Electronics Inc.", "William Cho Joo-wan"
-    with django_capture_on_commit_callbacks(execute=True):
-        lg.save()
-        cho.save()
+    rename("lg-electronics", "LG Electronics Inc.")
+    rename("william-cho", "William Cho Joo-wan")
     page = client.get(TIMELINE).content.decode()
     # Counted by the worker when the stories came out, and never again since.
     assert panels_counted == []
