@@ -279,10 +279,7 @@ class RelationshipAdmin(admin.ModelAdmin):
     @staticmethod
     def _set_status(queryset, status) -> int:
         # An update sends no signal: the pages of the companies involved are expired here.
-        companies = set()
-        for pair in queryset.values_list("company_a_id", "company_b_id"):
-            companies.update(pair)
-        entity_pages_changed(companies)
+        entity_pages_changed(queryset.company_ids())
         return queryset.update(status=status)
 
 

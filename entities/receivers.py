@@ -83,12 +83,7 @@ def expire_the_pages_of_the_companies_it_links(sender, instance, **kwargs):
     # A topic names relationships on their companies' cards and pair pages, and on the
     # partnership list and stories, which any change expires. (Before a delete: the links
     # to it go first.)
-    companies = set()
-    for pair in Relationship.objects.filter(topics=instance).values_list(
-        "company_a_id", "company_b_id"
-    ):
-        companies.update(pair)
-    entity_pages_changed(companies)
+    entity_pages_changed(Relationship.objects.filter(topics=instance).company_ids())
 
 
 @receiver([post_save, post_delete], sender=Entity)
