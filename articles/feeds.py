@@ -107,7 +107,7 @@ class StoryFeed(Feed):
         """
         names = cached_parts(
             "entity-names",
-            {story.pk: (story.pk, story.version, story.tagged_at) for story in stories},
+            {story.pk: story.listed_stamp for story in stories},
             _names,
         )
         for story in stories:

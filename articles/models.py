@@ -187,6 +187,12 @@ class Article(models.Model):
     def needs_tagging(self) -> bool:
         return self.fingerprint != self.tagged_fingerprint
 
+    @property
+    def listed_stamp(self) -> tuple:
+        """What changes whenever a list item or a feed entry of the story would: its version
+        (an editor's save, or change to its mentions) and its tagging."""
+        return (self.pk, self.version, self.tagged_at)
+
 
 def text_fingerprint(title: str, body: str) -> str:
     """Return a digest that changes when, and only when, the tagged text changes."""

@@ -24,7 +24,7 @@ def story_list(ids) -> list[Article]:
     stories = Article.objects.published().only(*LISTED_FIELDS, *ITEM_FIELDS).in_order(ids)
     items = cached_fragments(
         "story-item",
-        {story: (story.pk, story.version, story.tagged_at) for story in stories},
+        {story: story.listed_stamp for story in stories},
         _draw_items,
     )
     for story in stories:
