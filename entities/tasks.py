@@ -41,8 +41,8 @@ def tag_article(self, article_id: int) -> bool:
         raise
     if tagged:
         transaction.on_commit(lambda: enqueue(count_entity_panels, article_id))
-    if tagged and settings.NEWSDESK_DISCOVERY_ENABLED:
-        transaction.on_commit(lambda: enqueue(discover_candidates, article_id))
+        if settings.NEWSDESK_DISCOVERY_ENABLED:
+            transaction.on_commit(lambda: enqueue(discover_candidates, article_id))
     return tagged
 
 
