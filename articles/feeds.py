@@ -1,33 +1,36 @@
-"""RSS 2.0 and Atom 1.0 feeds of published stories."""
+"""RSS 2.0 and Atom 1.0 feeds of every public list of stories."""
 
 import re
+from dataclasses import dataclass
 from io import StringIO
+from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from entities.models import Mention
+from entities.models import Entity, Relationship, Topic
 
-from .filters import StoryFilter, apply_filters
-from .models import Article
-from .public_cache import cached_parts
-from .search import search_stories
+from .filters import StoryFilter, TimelineFilter, apply_filters
+from .models import Article, Mention
+from .search import search_stories, search_words
+from .selectors import pair_timeline, story_ids, timeline
+from .views import company_pair_or_404
 
 FEED_LENGTH = 50
-# What an item shows of a story, and when it was tagged (its categories).
+# What an item shows of a story.
 FEED_FIELDS = (
     "title",
     "slug",
     "standfirst",
     "source_url",
-    "outlet",
+    "outlet__name",
     "byline",
     "published_at",
     "updated_at",
-    "version",
-    "tagged_at",
 )
 # Characters XML 1.0 cannot carry at all, even escaped.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -69,50 +72,59 @@ class StoryAtomFeed(WrittenAtOnce, Atom1Feed):
         handler.endElement("source")
 
 
+@dataclass(frozen=True)
+class FeedRequest:
+    """What one request asks a feed for: its subject (an entity, a pair of companies, a
+    relationship kind, a topic, or None) and the address's query.
+
+    Django shares one feed instance between every request: what a request asks for travels
+    as the feed's object, never as state on the instance.
+    """
+
+    subject: object
+    query: QueryDict
+
+
 class StoryFeed(Feed):
     """Latest published stories; subclasses narrow the list. Items newest first, at most 50."""
 
     feed_type = StoryRssFeed
-    title = "Newsdesk — latest stories"
     description = "The latest tech-industry stories curated by Newsdesk."
     item_guid_is_permalink = False
-
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
-
-    def link(self, obj=None):
-        return reverse("articles:home")
-
-    def stories(self, obj):
-        return Article.objects.published().order_by("-published_at", "-pk")
-
     filter_class = StoryFilter
 
-    def filtered_stories(self, obj):
-        """Return the feed's list with the filters given in the address."""
-        filterset = self.filter_class(self.request.GET or None, queryset=self.stories(obj))
-        return apply_filters(filterset)
+    def get_object(self, request, **kwargs):
+        return FeedRequest(self.subject(**kwargs), request.GET)
 
-    def items(self, obj=None):
-        stories = self.filtered_stories(obj).only(*FEED_FIELDS).select_related("outlet")
-        return self.tagged(list(stories[:FEED_LENGTH]))
+    def subject(self, **kwargs):
+        return None
 
-    def tagged(self, stories: list) -> list:
-        """Give each story the names of its visible entities, most salient first.
+    def title(self, feed):
+        return "Newsdesk — latest stories"
 
-        They change only when the story is saved (an editor's change to its mentions saves
-        it) or tagged, or the knowledge base changes, so a feed drawn again after one story
-        came out reads the names of that story alone.
-        """
-        names = cached_parts(
-            "entity-names",
-            {story.pk: story.listed_stamp for story in stories},
-            _names,
-        )
-        for story in stories:
+    def link(self, feed):
+        return reverse("public:home")
+
+    def stories(self, feed):
+        return Article.objects.published().order_by("-published_at", "-pk")
+
+    def items(self, feed):
+        stories = apply_filters(self.filter_class(feed.query or None, queryset=self.stories(feed)))
+        return self.story_items(stories)
+
+    def story_items(self, stories) -> list[Article]:
+        """Return the first stories of a list, each with the names of its visible entities,
+        most salient first."""
+        items = list(stories.select_related("outlet").only(*FEED_FIELDS)[:FEED_LENGTH])
+        names = {story.pk: [] for story in items}
+        # Names only: a feed item shows no more of its entities, and fifty stories name about
+        # five hundred, too many to build as objects.
+        rows = Mention.objects.visible().by_salience_in(list(names))
+        for article_id, name in rows.values_list("article_id", "entity__name"):
+            names[article_id].append(name)
+        for story in items:
             story.entity_names = names[story.pk]
-        return stories
+        return items
 
     def item_title(self, story):
         return xml_safe(story.title)
@@ -145,32 +157,128 @@ class StoryFeed(Feed):
         return {"outlet": xml_safe(story.outlet.name), "source_url": story.source_url}
 
 
-def _names(story_ids: list[int]) -> dict[int, list[str]]:
-    names = {story_id: [] for story_id in story_ids}
-    # Names only: a feed item shows no more of its entities, and fifty stories name about
-    # five hundred, too many to build as objects.
-    rows = Mention.objects.visible().by_salience_in(story_ids)
-    for article_id, name in rows.values_list("article_id", "entity__name"):
-        names[article_id].append(name)
-    return names
-
-
 class SearchFeed(StoryFeed):
     description = "Newsdesk stories matching a search."
 
-    def title(self):
-        return f"Newsdesk — stories matching “{self.query()}”"
+    def title(self, feed):
+        return f"Newsdesk — stories matching “{xml_safe(search_words(feed.query))}”"
 
-    def link(self):
-        return f"{reverse('articles:search')}?q={self.query()}"
+    def link(self, feed):
+        return f"{reverse('public:search')}?{urlencode({'q': xml_safe(search_words(feed.query))})}"
 
-    def query(self):
-        return xml_safe(self.request.GET.get("q", "").strip()[:200])
-
-    def stories(self, obj):
-        if not self.query():
+    def stories(self, feed):
+        words = search_words(feed.query)
+        if not words:
             return Article.objects.none()
-        return search_stories(Article.objects.published(), self.query())
+        return search_stories(Article.objects.published(), words)
+
+
+class TimelineFeed(StoryFeed):
+    """A feed of the stories behind a list of mentions, as the timeline pages show them."""
+
+    filter_class = TimelineFilter
+
+    def items(self, feed):
+        mentions = apply_filters(self.filter_class(feed.query or None, queryset=self.stories(feed)))
+        ids = list(story_ids(mentions)[:FEED_LENGTH])
+        stories = Article.objects.published().filter(pk__in=ids)
+        return self.story_items(stories.order_by("-published_at", "-pk"))
+
+
+class EntityFeed(TimelineFeed):
+    """A company's, person's or product's timeline, with the page's filters."""
+
+    kind = Entity.Kind.COMPANY
+
+    def subject(self, slug):
+        return get_object_or_404(Entity, kind=self.kind, slug=slug)
+
+    def title(self, feed):
+        return f"Newsdesk — {xml_safe(feed.subject.name)}"
+
+    def description(self, feed):
+        entity = feed.subject
+        return xml_safe(entity.description) or f"Stories about {xml_safe(entity.name)}."
+
+    def link(self, feed):
+        return feed.subject.get_absolute_url()
+
+    def stories(self, feed):
+        return timeline(feed.subject, subjects_only=feed.query.get("mentions") != "all")
+
+
+class PairFeed(TimelineFeed):
+    """The stories naming both companies of a pair."""
+
+    def subject(self, slug_a, slug_b):
+        return company_pair_or_404(slug_a, slug_b)
+
+    def title(self, feed):
+        company_a, company_b = feed.subject
+        return f"Newsdesk — {xml_safe(company_a.name)} and {xml_safe(company_b.name)}"
+
+    def description(self, feed):
+        company_a, company_b = feed.subject
+        return f"Stories naming both {xml_safe(company_a.name)} and {xml_safe(company_b.name)}."
+
+    def link(self, feed):
+        company_a, company_b = feed.subject
+        return reverse("public:pair", args=[company_a.slug, company_b.slug])
+
+    def stories(self, feed):
+        return pair_timeline(*feed.subject)
+
+
+class RelationshipKindFeed(StoryFeed):
+    """Stories that show a relationship of one kind (partnerships, acquisitions…)."""
+
+    def subject(self, kind):
+        if kind not in Relationship.Kind.values:
+            raise Http404("No such kind of relationship.")
+        return Relationship.Kind(kind)
+
+    def title(self, feed):
+        return f"Newsdesk — {feed.subject.label.lower()} stories"
+
+    def description(self, feed):
+        return f"Stories showing a {feed.subject.label.lower()} between two companies."
+
+    def link(self, feed):
+        return f"{reverse('public:partnerships')}?{urlencode({'kind': feed.subject.value})}"
+
+    def stories(self, feed):
+        return stories_showing(relationship_evidence__relationship__kind=feed.subject)
+
+
+class TopicFeed(StoryFeed):
+    """Stories that show a relationship on one topic (XR, AI, chips…)."""
+
+    def subject(self, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, feed):
+        return f"Newsdesk — {xml_safe(feed.subject.name)}"
+
+    def description(self, feed):
+        return f"Stories showing a relationship between companies on {xml_safe(feed.subject.name)}."
+
+    def link(self, feed):
+        return f"{reverse('public:partnerships')}?{urlencode({'topic': feed.subject.slug})}"
+
+    def stories(self, feed):
+        return stories_showing(relationship_evidence__relationship__topics=feed.subject)
+
+
+def stories_showing(**relationship_lookup):
+    """Return published stories giving evidence of a relationship not rejected by an editor."""
+    evidence = Article.objects.filter(**relationship_lookup).exclude(
+        relationship_evidence__relationship__status=Relationship.Status.REJECTED
+    )
+    return (
+        Article.objects.published()
+        .filter(pk__in=evidence.values("pk"))
+        .order_by("-published_at", "-pk")
+    )
 
 
 def atom(feed_class):

@@ -3,14 +3,16 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from newsdesk.links import reverse_cached
-from newsdesk.slugs import unique_slug
+from entities.language import LANGUAGE_CHOICES, detect_language
+from entities.models import Candidate, Entity, Relationship
+from entities.slugs import unique_slug
+from entities.tagging import SUBJECT_THRESHOLD
 
-from .language import LANGUAGE_CHOICES, detect_language
 from .source_urls import normalize_source_url
 
 
@@ -35,6 +37,15 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the stories readers may see: published, and not under embargo."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def next_publication(self):
+        """Return when the next embargoed story comes out, or None."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def in_order(self, ids) -> list:
         """Return the stories with these ids, in the ids' order, leaving out those not here."""
@@ -173,7 +184,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse_cached("articles:story", slug=self.slug)
+        return reverse("public:story", args=[self.slug])
 
     def get_admin_url(self):
         return reverse("admin:articles_article_change", args=[self.pk])
@@ -184,17 +195,149 @@ class Article(models.Model):
         return self.published_at if self.status == self.Status.PUBLISHED else None
 
     @property
-    def needs_tagging(self) -> bool:
-        return self.fingerprint != self.tagged_fingerprint
-
-    @property
-    def listed_stamp(self) -> tuple:
-        """What changes whenever a list item or a feed entry of the story would: its version
-        (an editor's save, or change to its mentions) and its tagging."""
-        return (self.pk, self.version, self.tagged_at)
+    def is_public(self) -> bool:
+        """Whether Article.objects.published() shows the story now."""
+        return self.public_since is not None and self.public_since <= timezone.now()
 
 
 def text_fingerprint(title: str, body: str) -> str:
     """Return a digest that changes when, and only when, the tagged text changes."""
     text = unicodedata.normalize("NFC", f"{title.strip()}\n\n{body.strip()}")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Mentions the public site shows: those an editor has not rejected.
+VISIBLE_STATUSES = ["suggested", "confirmed"]
+# Mentions in timelines: visible, in a story that is published (embargoed or not).
+IN_TIMELINES = Q(status__in=VISIBLE_STATUSES, article_published_at__isnull=False)
+
+
+class MentionQuerySet(models.QuerySet):
+    def visible(self):
+        """Return mentions the public site shows: not rejected by an editor."""
+        return self.filter(status__in=VISIBLE_STATUSES)
+
+    def by_salience_in(self, story_ids):
+        """Return the mentions of these stories, story by story, the most salient first."""
+        return self.filter(article_id__in=story_ids).order_by("article_id", "-salience", "pk")
+
+    def published(self):
+        """Return visible mentions in stories Article.objects.published() lets readers see.
+
+        It reads the copy of the publication time kept on each mention (set only while the
+        article is published), so that it can walk the timeline indexes.
+        """
+        return self.visible().filter(article_published_at__lte=timezone.now())
+
+
+class Mention(models.Model):
+    class Origin(models.TextChoices):
+        AUTO = "auto", "Tagger"
+        EDITOR = "editor", "Editor"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=0)
+    offsets = models.JSONField(default=list, blank=True, help_text="[start, end] in the body.")
+    snippet = models.CharField(max_length=400, blank=True)
+    confidence = models.FloatField(default=1.0)
+    salience = models.FloatField(
+        default=0.0, help_text="0 to 1: how much the story is about this entity."
+    )
+    is_subject = models.BooleanField(
+        default=False, help_text=f"Salience of {SUBJECT_THRESHOLD} or more."
+    )
+    # A copy of the article's publication time while it is published (None otherwise), so
+    # that a timeline is one index range scan instead of a join over every mention.
+    article_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.AUTO)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUGGESTED)
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-salience"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity"], name="mention_unique_per_article")
+        ]
+        # Partial on what a timeline shows, so that a timeline, its count and its chart are
+        # index-only scans: every column they read is in the index or its condition.
+        indexes = [
+            models.Index(
+                fields=["entity", "is_subject", "-article_published_at", "-article"],
+                condition=IN_TIMELINES,
+                name="mention_subject_timeline_idx",
+            ),
+            models.Index(
+                fields=["entity", "-article_published_at", "-article"],
+                condition=IN_TIMELINES,
+                name="mention_timeline_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} in {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.is_subject = self.counts_as_subject()
+        if self._state.adding:
+            # The story copies its publication time to its mentions when it is saved, which
+            # may come before this one is (the admin saves a story, then its entity rows).
+            self.article_published_at = self.article.public_since
+        super().save(*args, **kwargs)
+
+    def counts_as_subject(self) -> bool:
+        """A story is about what it names saliently, or what an editor added to it."""
+        return self.salience >= SUBJECT_THRESHOLD or self.origin == self.Origin.EDITOR
+
+
+class CandidateSighting(models.Model):
+    """One article in which a candidate name was found."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sightings")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+    examples = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "article"], name="sighting_unique_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} in {self.article_id}"
+
+
+class RelationshipEvidence(models.Model):
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="evidence"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="relationship_evidence"
+    )
+    sentence = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    in_title = models.BooleanField(default=False)
+    cues = models.JSONField(default=list)
+    confidence = models.FloatField(default=0.0)
+
+    class Meta:
+        verbose_name_plural = "relationship evidence"
+        ordering = ["article", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "article", "in_title", "start"],
+                name="evidence_unique_sentence",
+            )
+        ]
+
+    def __str__(self):
+        return self.sentence[:80]

@@ -6,10 +6,14 @@ folded by `unaccent`) with a GIN index; see migration 0003. Elsewhere (SQLite, f
 start) search falls back to a plain case-insensitive contains.
 """
 
+import re
+
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Q
 from django.db.models.expressions import RawSQL
 
+# Control characters cannot be stored or searched for (PostgreSQL refuses NUL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Ranking every match of a very common word is slow; the newest matches are what readers want.
 RANKED_MATCHES = 2_000
 
@@ -24,6 +28,11 @@ _RANK_SQL = (
     "WHEN 'fr' THEN 'newsdesk_fr'::regconfig WHEN 'en' THEN 'newsdesk_en'::regconfig "
     "ELSE 'newsdesk_simple'::regconfig END, %s))"
 )
+
+
+def search_words(query) -> str:
+    """Return the reader's search words from a request's query: at most 200 characters."""
+    return CONTROL_CHARACTERS.sub("", query.get("q", "")).strip()[:200]
 
 
 def matching_stories(stories, query: str):

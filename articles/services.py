@@ -1,11 +1,22 @@
-"""Writes with side effects on articles: saving, the editorial workflow, re-tagging."""
+"""Editors' writes: stories and their workflow, mentions, relationships and the knowledge base.
+
+The admin, commands and tasks call these; each says what follows a change (tagging to
+enqueue, the compiled dictionary or the public pages to expire) in plain calls.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Article
-from .signals import publication_changed, tagging_requested
+from entities.knowledge_base import kb_changed
+from entities.models import Alias, Candidate, Entity, Relationship
+from entities.slugs import unique_slug
+
+from .cache import site_changed
+from .models import Article, Mention, RelationshipEvidence
+from .tagging import relationships_refresh_seen
+from .tasks import tag_article
 
 Status = Article.Status
 
@@ -25,7 +36,7 @@ class WorkflowError(ValidationError):
 
 
 def article_save(*, article: Article, by) -> Article:
-    """Save an article and ask for tagging after commit if its title or body changed."""
+    """Save an article; tag it after commit if its title or body changed."""
     adding = article._state.adding
     previous_fingerprint = (
         None
@@ -36,7 +47,7 @@ def article_save(*, article: Article, by) -> Article:
     if adding:
         article.created_by = by
     article.save()
-    publication_changed.send(sender=Article, article=article)
+    _publication_changed(article)
     if article.fingerprint != previous_fingerprint:
         article_request_tagging(article=article)
     return article
@@ -57,8 +68,7 @@ def article_request_tagging(*, article: Article) -> None:
     )
     article.tagging_status = Article.TaggingStatus.PENDING
     article.tagging_requested_at = now
-    article_id = article.pk
-    transaction.on_commit(lambda: tagging_requested.send(sender=Article, article_id=article_id))
+    tag_article.delay_on_commit(article.pk)
 
 
 def article_transition(*, article: Article, step: str, by) -> Article:
@@ -76,5 +86,194 @@ def article_transition(*, article: Article, step: str, by) -> Article:
         article.published_at = timezone.now()
     article.updated_by = by
     article.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
-    publication_changed.send(sender=Article, article=article)
+    _publication_changed(article)
     return article
+
+
+def article_delete(*, article: Article) -> None:
+    """Delete a story, its mentions and its evidence; re-date what it gave evidence of."""
+    relationship_ids = list(article.relationship_evidence.values_list("relationship_id", flat=True))
+    article.delete()
+    relationships_refresh_seen(relationship_ids)
+    site_changed()
+
+
+def _publication_changed(article: Article) -> None:
+    """Follow a story's status and publication time in what is kept about it for readers."""
+    mentions = Mention.objects.filter(article=article)
+    mentions.update(article_published_at=article.public_since)
+    relationships_refresh_seen(
+        RelationshipEvidence.objects.filter(article=article).values_list(
+            "relationship_id", flat=True
+        )
+    )
+    site_changed()
+
+
+def mentions_save(*, article: Article, changed: list[Mention], deleted: list[Mention]) -> None:
+    """Save an editor's changes to a story's mentions: one they add is theirs, confirmed.
+
+    The story gets a new version, so that a form opened on it before is refused.
+    """
+    for mention in changed:
+        if mention._state.adding:
+            mention.origin = Mention.Origin.EDITOR
+            if mention.status == Mention.Status.SUGGESTED:
+                mention.status = Mention.Status.CONFIRMED
+        mention.save()
+    for mention in deleted:
+        mention.delete()
+    if changed or deleted:
+        Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+        site_changed()
+
+
+def relationships_set_status(*, relationships, status: str) -> int:
+    """Confirm or reject relationships; return how many."""
+    count = relationships.update(status=status)
+    site_changed()
+    return count
+
+
+def relationship_save(*, relationship: Relationship, topics=None) -> None:
+    """Save an editor's change to a relationship; topics they set re-tagging keeps."""
+    if topics is not None:
+        relationship.topics_edited = True
+    relationship.save()
+    if topics is not None:
+        relationship.topics.set(topics)
+    site_changed()
+
+
+def public_record_save(*, record) -> None:
+    """Save an outlet, a topic or a relationship, which public pages show."""
+    record.save()
+    site_changed()
+
+
+def public_records_delete(*, records) -> None:
+    """Delete one such record, or a queryset of them."""
+    records.delete()
+    site_changed()
+
+
+def knowledge_save(*, saved=(), deleted=()) -> None:
+    """Save entities or aliases: the tagger's dictionary and the public pages follow."""
+    for record in saved:
+        record.save()
+    for record in deleted:
+        record.delete()
+    kb_changed()
+    site_changed()
+
+
+def candidate_accept(*, candidate: Candidate, kind: str | None = None) -> Entity:
+    """Turn a candidate into an entity with one alias, and re-tag the articles that name it."""
+    kind = kind or candidate.likely_kind or Entity.Kind.COMPANY
+    with transaction.atomic():
+        entity = Entity.objects.create(
+            kind=kind,
+            name=candidate.text,
+            slug=unique_slug(
+                candidate.text, fallback="entity", siblings=Entity.objects.filter(kind=kind)
+            ),
+        )
+        Alias.objects.create(entity=entity, text=candidate.text)
+        candidate.status = Candidate.Status.ACCEPTED
+        candidate.entity = entity
+        candidate.save(update_fields=["status", "entity"])
+        for article in Article.objects.filter(pk__in=candidate.sightings.values("article_id")).only(
+            "pk"
+        ):
+            article_request_tagging(article=article)
+        kb_changed()
+    return entity
+
+
+def candidate_reject(*, candidate: Candidate) -> None:
+    """Reject a candidate: it is never suggested again."""
+    with transaction.atomic():
+        candidate.status = Candidate.Status.REJECTED
+        candidate.save(update_fields=["status"])
+        candidate.sightings.all().delete()
+
+
+def entity_merge(*, source: Entity, target: Entity) -> Entity:
+    """Fold `source` into `target`: aliases, mentions, relationships and links all move."""
+    if source.pk == target.pk or source.kind != target.kind:
+        raise ValueError("Only two different entities of the same kind can be merged.")
+    with transaction.atomic():
+        target_aliases = set(target.aliases.values_list("text", "language"))
+        for alias in source.aliases.all():
+            if (alias.text, alias.language) not in target_aliases:
+                alias.entity = target
+                alias.save(update_fields=["entity"])
+        if (source.name, "") not in target_aliases:
+            Alias.objects.get_or_create(entity=target, text=source.name, language="")
+        _merge_mentions(source, target)
+        _merge_relationships(source, target)
+        Entity.objects.filter(maker=source).update(maker=target)
+        Entity.objects.filter(affiliation=source).update(affiliation=target)
+        Entity.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
+        Candidate.objects.filter(entity=source).update(entity=target)
+        source.delete()
+        kb_changed()
+        site_changed()
+    return target
+
+
+def _merge_mentions(source: Entity, target: Entity) -> None:
+    target_mentions = {m.article_id: m for m in Mention.objects.filter(entity=target)}
+    for mention in Mention.objects.filter(entity=source):
+        kept = target_mentions.get(mention.article_id)
+        if kept is None:
+            mention.entity = target
+            mention.save()
+            continue
+        offsets = sorted({tuple(offset) for offset in kept.offsets + mention.offsets})
+        kept.offsets = [list(offset) for offset in offsets]
+        kept.count = len(kept.offsets)
+        kept.salience = max(kept.salience, mention.salience)
+        kept.confidence = max(kept.confidence, mention.confidence)
+        if kept.status == Mention.Status.SUGGESTED:
+            kept.status = mention.status
+        kept.save()
+        mention.delete()
+
+
+STATUS_STRENGTH = {
+    Relationship.Status.REJECTED: 0,
+    Relationship.Status.DETECTED: 1,
+    Relationship.Status.CONFIRMED: 2,
+}
+
+
+def _merge_relationships(source: Entity, target: Entity) -> None:
+    for relationship in Relationship.objects.filter(Q(company_a=source) | Q(company_b=source)):
+        other = (
+            relationship.company_b
+            if relationship.company_a_id == source.pk
+            else relationship.company_a
+        )
+        if other.pk == target.pk:
+            # A relationship between two names of one company means nothing.
+            relationship.delete()
+            continue
+        first, second = sorted([target, other], key=lambda company: company.slug)
+        kept, _ = Relationship.objects.get_or_create(
+            company_a=first,
+            company_b=second,
+            kind=relationship.kind,
+            defaults={"status": relationship.status, "topics_edited": relationship.topics_edited},
+        )
+        kept.topics.add(*relationship.topics.all())
+        if STATUS_STRENGTH[relationship.status] > STATUS_STRENGTH[kept.status]:
+            kept.status = relationship.status
+            kept.save(update_fields=["status"])
+        existing = set(kept.evidence.values_list("article_id", "in_title", "start"))
+        for evidence in relationship.evidence.all():
+            if (evidence.article_id, evidence.in_title, evidence.start) not in existing:
+                evidence.relationship = kept
+                evidence.save(update_fields=["relationship"])
+        relationship.delete()
+        relationships_refresh_seen([kept.pk])

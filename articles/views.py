@@ -1,16 +1,31 @@
+from functools import wraps
 from urllib.parse import urlencode
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from entities.selectors import related_stories, story_relationships
+from entities.models import Entity, Relationship
 
-from .filters import StoryFilter, apply_filters
+from .filters import CompanyFilter, RelationshipFilter, StoryFilter, TimelineFilter, apply_filters
 from .models import Article
-from .pagination import StoryIdPaginator
+from .pagination import CappedPaginator, StoryIdPaginator
 from .rendering import linked_paragraphs
-from .search import search_stories
+from .search import search_stories, search_words
+from .selectors import (
+    NAMED_WITH,
+    co_mentioned,
+    entity_story_counts,
+    pair_timeline,
+    published_evidence,
+    related_stories,
+    relationship_groups,
+    stories_per_month,
+    story_ids,
+    story_relationships,
+    timeline,
+)
 from .story_list import story_list
 
 
@@ -76,7 +91,7 @@ class HomeView(PublishedStoriesMixin, ListView):
         return self.published_stories().values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
-        feed = feed_links(self.request, "articles:latest", "Latest stories")
+        feed = feed_links(self.request, "public:latest", "Latest stories")
         return super().get_context_data(feed=feed, **kwargs)
 
 
@@ -110,16 +125,172 @@ class SearchView(FilteredStoriesMixin, ListView):
     kept_parameters = ("q",)
 
     def get_queryset(self):
-        # NUL can be typed in a URL but not stored or searched for (PostgreSQL refuses it).
-        self.query = self.request.GET.get("q", "").replace("\x00", "").strip()[:200]
+        self.query = search_words(self.request.GET)
         stories = self.filtered(self.published_stories())
         if not self.query:
             return stories.none()
         return search_stories(stories, self.query).values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
-        feed = feed_links(self.request, "articles:search", f"Stories matching “{self.query}”")
+        feed = feed_links(self.request, "public:search", f"Stories matching “{self.query}”")
         return super().get_context_data(query=self.query, feed=feed, **kwargs)
+
+
+class CompanyListView(ListView):
+    template_name = "entities/company_list.html"
+    context_object_name = "companies"
+    paginate_by = 50
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        companies = Entity.objects.filter(kind=Entity.Kind.COMPANY).order_by("name")
+        sectors = (
+            companies.exclude(sector="").order_by("sector").values_list("sector", flat=True)
+        ).distinct()
+        self.filterset = CompanyFilter(
+            self.request.GET or None, queryset=companies, sectors=list(sectors)
+        )
+        filtered = self.filterset.qs if self.filterset.is_valid() else companies
+        return entity_story_counts(filtered)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filterset=self.filterset, letters="ABCDEFGHIJKLMNOPQRSTUVWXYZ#", **kwargs
+        )
+
+
+class TimelineMixin(FilteredStoriesMixin):
+    """A list paged through the mentions behind it (their story ids)."""
+
+    context_object_name = "stories"
+    filter_class = TimelineFilter
+
+
+class EntityTimelineView(TimelineMixin, ListView):
+    """A company's, person's or product's stories, newest first, grouped by month."""
+
+    template_name = "entities/timeline.html"
+    kind = Entity.Kind.COMPANY
+    kept_parameters = ("mentions",)
+
+    def get_queryset(self):
+        self.entity = get_object_or_404(
+            Entity.objects.select_related("parent", "maker", "affiliation"),
+            kind=self.kind,
+            slug=self.kwargs["slug"],
+        )
+        self.subjects_only = self.request.GET.get("mentions") != "all"
+        return story_ids(self.filtered(timeline(self.entity, subjects_only=self.subjects_only)))
+
+    def get_context_data(self, **kwargs):
+        entity = self.entity
+        is_company = entity.kind == Entity.Kind.COMPANY
+        context = {
+            "entity": entity,
+            "subsidiaries": entity.subsidiaries.order_by("name") if is_company else [],
+            "subjects_only": self.subjects_only,
+            "chart": stories_per_month(entity, subjects_only=self.subjects_only),
+            "relationship_groups": relationship_groups(entity) if is_company else [],
+            "feed": feed_links(
+                self.request, f"public:{entity.kind}", entity.name, slug=entity.slug
+            ),
+        }
+        named_with = co_mentioned(entity, NAMED_WITH[entity.kind])
+        if is_company:
+            context["people"] = named_with[Entity.Kind.PERSON]
+            context["products"] = named_with[Entity.Kind.PRODUCT]
+        else:
+            context["companies"] = named_with[Entity.Kind.COMPANY]
+        return super().get_context_data(**context, **kwargs)
+
+
+class PartnershipListView(ListView):
+    template_name = "entities/partnership_list.html"
+    context_object_name = "relationships"
+    paginate_by = 20
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        relationships = (
+            Relationship.objects.public()
+            .select_related("company_a", "company_b")
+            .prefetch_related("topics")
+            .newest_first()
+        )
+        self.filterset = RelationshipFilter(self.request.GET or None, queryset=relationships)
+        return self.filterset.qs if self.filterset.is_valid() else relationships
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filterset=self.filterset, feed=self.feed(), **kwargs)
+
+    def feed(self):
+        """Advertise the feed of the kind or topic chosen, or else of partnerships."""
+        form = self.filterset.form
+        if form.is_valid() and form.cleaned_data.get("topic"):
+            topic = form.cleaned_data["topic"]
+            return feed_links(
+                self.request, "public:topic", topic.name, with_filters=False, slug=topic.slug
+            )
+        kind = (form.is_valid() and form.cleaned_data.get("kind")) or "partnership"
+        label = Relationship.Kind(kind).label
+        return feed_links(
+            self.request, "public:kind", f"{label} stories", with_filters=False, kind=kind
+        )
+
+
+class PairView(TimelineMixin, ListView):
+    """Two companies: every public relationship between them, its evidence, their stories."""
+
+    template_name = "entities/pair.html"
+
+    def get_queryset(self):
+        self.company_a, self.company_b = company_pair_or_404(
+            self.kwargs["slug_a"], self.kwargs["slug_b"]
+        )
+        return story_ids(self.filtered(pair_timeline(self.company_a, self.company_b)))
+
+    def get_context_data(self, **kwargs):
+        relationships = published_evidence(
+            Relationship.objects.public()
+            .between(self.company_a, self.company_b)
+            .prefetch_related("topics")
+        )
+        return super().get_context_data(
+            company_a=self.company_a,
+            company_b=self.company_b,
+            relationships=relationships,
+            feed=feed_links(
+                self.request,
+                "public:pair",
+                f"{self.company_a.name} and {self.company_b.name}",
+                slug_a=self.company_a.slug,
+                slug_b=self.company_b.slug,
+            ),
+            **kwargs,
+        )
+
+
+def pair_in_order(view):
+    """Send a pair's page or feed addressed as b/a to a/b, its one address."""
+
+    @wraps(view)
+    def in_order(request, slug_a, slug_b):
+        if slug_a > slug_b:
+            return redirect(
+                request.resolver_match.view_name, slug_a=slug_b, slug_b=slug_a, permanent=True
+            )
+        return view(request, slug_a=slug_a, slug_b=slug_b)
+
+    return in_order
+
+
+def company_pair_or_404(slug_a: str, slug_b: str) -> tuple[Entity, Entity]:
+    """Return the two companies of a pair page or feed, in the address's order."""
+    companies = Entity.objects.filter(kind=Entity.Kind.COMPANY, slug__in=[slug_a, slug_b])
+    pair = sorted(companies, key=lambda company: company.slug)
+    if slug_a >= slug_b or len(pair) != 2:
+        raise Http404("No such pair of companies.")
+    return pair[0], pair[1]
 
 
 def news_article_json_ld(request, story, mentions) -> dict:

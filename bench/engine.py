@@ -355,7 +355,7 @@ def main() -> None:
         f"dictionary: {figures['aliases']:,} aliases, {figures['entities']:,} entities, "
         f"built in {figures['build_s']:.2f} s, {figures['build_mb']:.0f} MB resident"
     )
-    print(f"articles: {figures['articles']:,} of {figures['mean_words']:.0f} words on average")
+    print(f"public: {figures['articles']:,} of {figures['mean_words']:.0f} words on average")
     print(f"{'':26} {'articles/s':>10} {'per CPU s':>10} {'median ms':>10} {'p99 ms':>10}")
     for label, prefix in (("tag (with relationships)", "tag"), ("match + salience", "match")):
         print(

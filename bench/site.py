@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from urllib.parse import urlencode
 
+from articles.public_cache import public_content_changed, public_names_changed
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F
@@ -14,10 +15,9 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
-from articles.public_cache import public_content_changed, public_names_changed
-from entities.models import Mention, Relationship, RelationshipEvidence
-from entities.tasks import count_entity_panels
+from articles.models import Article, Mention, RelationshipEvidence
+from articles.tasks import count_entity_panels
+from entities.models import Relationship
 
 from .database import with_retries
 from .seed import biggest_company_slugs

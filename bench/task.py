@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 from django.utils import timezone
-
-from articles.models import Article, Outlet, text_fingerprint
-from entities.knowledge_base import alias_records, entity_records, get_dictionary
-from entities.models import Relationship, RelationshipEvidence
 from entities.services import article_discover, article_tag, relationships_refresh_seen
+
+from articles.models import Article, Outlet, RelationshipEvidence, text_fingerprint
+from entities.knowledge_base import alias_records, entity_records, get_dictionary
+from entities.models import Relationship
 
 from .engine import SEED, generate_articles
 from .stats import median, percentile
@@ -31,7 +31,7 @@ def rss_mb():
             return int(line.split()[1]) / 1024
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
 django.setup()
-import entities.tasks
+import articles.tasks
 from entities.knowledge_base import get_dictionary
 before = rss_mb()
 aliases = get_dictionary().alias_count

@@ -1,12 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
-
-from articles.models import Article
-from newsdesk.links import reverse_cached
-
-from .tagging import SUBJECT_THRESHOLD
+from django.urls import reverse
 
 
 class Entity(models.Model):
@@ -81,7 +76,7 @@ class Entity(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse_cached(f"entities:{self.kind}", slug=self.slug)
+        return reverse(f"public:{self.kind}", args=[self.slug])
 
 
 class Alias(models.Model):
@@ -111,107 +106,6 @@ class Alias(models.Model):
         return self.text
 
 
-# Mentions the public site shows: those an editor has not rejected.
-VISIBLE_STATUSES = ["suggested", "confirmed"]
-# Mentions in timelines: visible, in a story that is published (embargoed or not).
-IN_TIMELINES = Q(status__in=VISIBLE_STATUSES, article_published_at__isnull=False)
-
-
-class MentionQuerySet(models.QuerySet):
-    def visible(self):
-        """Return mentions the public site shows: not rejected by an editor."""
-        return self.filter(status__in=VISIBLE_STATUSES)
-
-    def delete_dropped_suggestions(self):
-        """Delete these suggestions, which the tagger no longer makes.
-
-        The deletion is marked as the tagger's (`dropped_by_tagging` on the queryset the
-        signals name as its origin): the tagging expires the pages of what it changed, where
-        an editor's deletion may show anywhere.
-        """
-        self.dropped_by_tagging = True
-        return self.delete()
-
-    def by_salience_in(self, story_ids):
-        """Return the mentions of these stories, story by story, the most salient first."""
-        return self.filter(article_id__in=story_ids).order_by("article_id", "-salience", "pk")
-
-    def published(self):
-        """Return visible mentions in stories Article.objects.published() lets readers see.
-
-        It reads the copy of the publication time kept on each mention (set only while the
-        article is published), so that it can walk the timeline indexes.
-        """
-        return self.visible().filter(article_published_at__lte=timezone.now())
-
-
-class Mention(models.Model):
-    class Origin(models.TextChoices):
-        AUTO = "auto", "Tagger"
-        EDITOR = "editor", "Editor"
-
-    class Status(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested"
-        CONFIRMED = "confirmed", "Confirmed"
-        REJECTED = "rejected", "Rejected"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
-    count = models.PositiveIntegerField(default=0)
-    offsets = models.JSONField(default=list, blank=True, help_text="[start, end] in the body.")
-    snippet = models.CharField(max_length=400, blank=True)
-    confidence = models.FloatField(default=1.0)
-    salience = models.FloatField(
-        default=0.0, help_text="0 to 1: how much the story is about this entity."
-    )
-    is_subject = models.BooleanField(
-        default=False, help_text=f"Salience of {SUBJECT_THRESHOLD} or more."
-    )
-    # A copy of the article's publication time while it is published (None otherwise), so
-    # that a timeline is one index range scan instead of a join over every mention.
-    article_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.AUTO)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUGGESTED)
-
-    objects = MentionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-salience"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "entity"], name="mention_unique_per_article")
-        ]
-        # Partial on what a timeline shows, so that a timeline, its count and its chart are
-        # index-only scans: every column they read is in the index or its condition.
-        indexes = [
-            models.Index(
-                fields=["entity", "is_subject", "-article_published_at", "-article"],
-                condition=IN_TIMELINES,
-                name="mention_subject_timeline_idx",
-            ),
-            models.Index(
-                fields=["entity", "-article_published_at", "-article"],
-                condition=IN_TIMELINES,
-                name="mention_timeline_idx",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.entity} in {self.article}"
-
-    def save(self, *args, **kwargs):
-        self.is_subject = self.salience >= SUBJECT_THRESHOLD or (self.origin == self.Origin.EDITOR)
-        if self._state.adding:
-            # The story copies its publication time to its mentions when it is saved, which
-            # may come before this one is (the admin saves a story, then its entity rows).
-            self.article_published_at = self.article.public_since
-        super().save(*args, **kwargs)
-
-    @property
-    def kept_by_editor(self) -> bool:
-        """Whether re-tagging must leave this mention as the editor left it."""
-        return self.origin == self.Origin.EDITOR or self.status != self.Status.SUGGESTED
-
-
 class Candidate(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -236,25 +130,6 @@ class Candidate(models.Model):
     def save(self, *args, **kwargs):
         self.key = candidate_key(self.text)
         super().save(*args, **kwargs)
-
-
-class CandidateSighting(models.Model):
-    """One article in which a candidate name was found."""
-
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="sightings")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    count = models.PositiveIntegerField()
-    examples = models.JSONField(default=list)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["candidate", "article"], name="sighting_unique_per_article"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.candidate} in {self.article_id}"
 
 
 def candidate_key(text: str) -> str:
@@ -349,34 +224,4 @@ class Relationship(models.Model):
         return f"{self.company_a} – {self.company_b} ({self.get_kind_display().lower()})"
 
     def get_absolute_url(self):
-        return reverse_cached(
-            "entities:pair", slug_a=self.company_a.slug, slug_b=self.company_b.slug
-        )
-
-
-class RelationshipEvidence(models.Model):
-    relationship = models.ForeignKey(
-        Relationship, on_delete=models.CASCADE, related_name="evidence"
-    )
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="relationship_evidence"
-    )
-    sentence = models.TextField()
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    in_title = models.BooleanField(default=False)
-    cues = models.JSONField(default=list)
-    confidence = models.FloatField(default=0.0)
-
-    class Meta:
-        verbose_name_plural = "relationship evidence"
-        ordering = ["article", "start"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["relationship", "article", "in_title", "start"],
-                name="evidence_unique_sentence",
-            )
-        ]
-
-    def __str__(self):
-        return self.sentence[:80]
+        return reverse("public:pair", args=[self.company_a.slug, self.company_b.slug])

@@ -32,12 +32,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
-    "articles",
     "entities",
+    "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An ETag on every page, and 304 for a reader who has it, cached page or not.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Outside whitenoise, so that static files get the policy headers too.
     "newsdesk.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,13 +94,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
+    # The site's generation and the compiled dictionary's version, which every process
+    # must share (articles/cache.py, entities/knowledge_base.py).
     "default": env.cache("CACHE_URL", default="locmemcache://newsdesk"),
-    # The kept parts of pages (list items, forms, feed categories): small and many. Without
-    # CACHE_URL they get an in-process cache of their own, so that they never push the pages
-    # out of the default one (300 entries).
-    "fragments": env.cache(
-        "CACHE_URL", default="locmemcache://newsdesk-fragments?max_entries=10000"
-    ),
+    # Whole public pages and feeds, under the site's generation.
+    "pages": {
+        **env.cache("CACHE_URL", default="locmemcache://newsdesk-pages?max_entries=5000"),
+        "KEY_PREFIX": "pages",
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -239,11 +242,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_ROUTES = {"entities.tasks.discover_candidates": {"queue": "discovery"}}
+CELERY_TASK_ROUTES = {"articles.tasks.discover_candidates": {"queue": "discovery"}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-tagging": {
-        "task": "entities.tasks.sweep_stale_tagging",
+        "task": "articles.tasks.sweep_stale_tagging",
         "schedule": env.int("TAGGING_SWEEP_INTERVAL", default=60),
     },
 }

@@ -3,8 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.sitemaps import StorySitemap
-from entities.sitemaps import EntitySitemap, PairSitemap
+from articles.sitemaps import EntitySitemap, PairSitemap, StorySitemap
 
 admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk admin"
@@ -30,6 +29,5 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("", include("entities.urls")),
     path("", include("articles.urls")),
 ]

@@ -31,9 +31,9 @@ def fresh_public_cache():
     rolled back, never committed), so a test that changes what a page shows and reads it
     again expires the cache itself, as tests/test_public_cache.py does.
     """
-    from articles.public_cache import public_content_changed
+    from articles.cache import new_site_generation
 
-    public_content_changed()
+    new_site_generation()
 
 
 @pytest.fixture

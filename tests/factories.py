@@ -9,7 +9,6 @@ from django.utils.text import slugify
 
 from articles.models import Article, Outlet
 from entities.models import Alias, Entity
-from newsdesk.groups import grant_group_permissions
 
 
 class OutletFactory(factory.django.DjangoModelFactory):
@@ -79,13 +78,8 @@ def ensure_editorial_groups():
     """Recreate the groups the data migrations made, after a transactional test flushed them."""
     if Group.objects.filter(name__in=["Editor", "Chief editor"]).count() == 2:
         return
-    for app_label, name in [
-        ("articles", "0002_editorial_groups"),
-        ("entities", "0002_editorial_groups"),
-        ("entities", "0003_chief_editor_deletes_relationships"),
-    ]:
-        migration = importlib.import_module(f"{app_label}.migrations.{name}")
-        grant_group_permissions(apps, app_label, migration.PERMISSIONS)
+    migration = importlib.import_module("articles.migrations.0003_editorial_groups")
+    migration.grant(apps, schema_editor=None)
 
 
 def bulk_published(outlet, numbers, *, title, body, published_at) -> list[Article]:

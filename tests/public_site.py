@@ -21,8 +21,8 @@ from html.parser import HTMLParser
 
 from django.utils import timezone
 
+from articles import tagging
 from articles.models import Article
-from entities import services
 from entities.models import Entity
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory
@@ -142,7 +142,7 @@ def make_story(**fields) -> Article:
         outlet=OutletFactory(name=outlet, default_language=language),
         **fields,
     )
-    services.article_tag(article_id=article.pk)
+    tagging.article_tag(article_id=article.pk)
     article.refresh_from_db()
     return article
 

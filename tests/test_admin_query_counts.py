@@ -14,18 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-from entities.models import (
-    Alias,
-    Candidate,
-    CandidateSighting,
-    Entity,
-    Mention,
-    Relationship,
-    RelationshipEvidence,
-    Topic,
-    candidate_key,
-)
+from articles.models import Article, CandidateSighting, Mention, RelationshipEvidence
+from entities.models import Alias, Candidate, Entity, Relationship, Topic, candidate_key
 from tests.factories import (
     ArticleFactory,
     EntityFactory,

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Mention
 from articles.services import article_request_tagging, article_save, article_transition
-from entities.models import Entity, Mention
+from entities.models import Entity
 from tests.factories import ArticleFactory, OutletFactory, bulk_published
 
 HOSTILE = "<script>alert('x')</script> & ]]> \u202eevil\u202c \x01"
@@ -32,13 +32,13 @@ def parse(client, url, **headers):
 
 
 FEEDS = [
-    ("articles:latest", {}),
-    ("entities:company", {"slug": "meta-platforms"}),
-    ("entities:person", {"slug": "mark-zuckerberg"}),
-    ("entities:person", {"slug": "william-cho"}),
-    ("entities:pair", {"slug_a": "lg-electronics", "slug_b": "meta-platforms"}),
-    ("entities:kind", {"kind": "partnership"}),
-    ("entities:topic", {"slug": "xr"}),
+    ("public:latest", {}),
+    ("public:company", {"slug": "meta-platforms"}),
+    ("public:person", {"slug": "mark-zuckerberg"}),
+    ("public:person", {"slug": "william-cho"}),
+    ("public:pair", {"slug_a": "lg-electronics", "slug_b": "meta-platforms"}),
+    ("public:kind", {"kind": "partnership"}),
+    ("public:topic", {"slug": "xr"}),
 ]
 
 
@@ -75,7 +75,7 @@ def test_feeds_hold_at_most_fifty_items_newest_first(client, kb):
         body="Body.",
         published_at=lambda n: now - timezone.timedelta(minutes=n + 1),
     )
-    feed = parse(client, reverse("articles:latest-rss"))
+    feed = parse(client, reverse("public:latest-rss"))
     assert [entry.title for entry in feed.entries] == [f"Story {n}" for n in range(50)]
 
 
@@ -89,40 +89,40 @@ def test_unpublished_stories_never_appear_and_unpublishing_drops_a_story(
         status=Article.Status.PUBLISHED,
         published_at=timezone.now() + timezone.timedelta(days=1),
     )
-    url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
+    url = reverse("public:company-rss", kwargs={"slug": "meta-platforms"})
     assert len(parse(client, url).entries) == 2
     with django_capture_on_commit_callbacks(execute=True):
         article_transition(article=french, step="return_to_draft", by=chief_editor)
     titles = [entry.title for entry in parse(client, url).entries]
     assert titles == [english.title]
-    latest = [e.title for e in parse(client, reverse("articles:latest-rss")).entries]
+    latest = [e.title for e in parse(client, reverse("public:latest-rss")).entries]
     assert "A draft" not in latest
     assert "Embargoed" not in latest
 
 
 def test_unknown_entity_pair_kind_or_topic_gives_404(client, kb):
     for url in [
-        reverse("entities:company-rss", kwargs={"slug": "no-such-company"}),
-        reverse("entities:person-atom", kwargs={"slug": "meta-platforms"}),
-        reverse("entities:pair-rss", kwargs={"slug_a": "apple", "slug_b": "nobody"}),
-        reverse("entities:kind-rss", kwargs={"kind": "friendship"}),
-        reverse("entities:topic-atom", kwargs={"slug": "knitting"}),
+        reverse("public:company-rss", kwargs={"slug": "no-such-company"}),
+        reverse("public:person-atom", kwargs={"slug": "meta-platforms"}),
+        reverse("public:pair-rss", kwargs={"slug_a": "apple", "slug_b": "nobody"}),
+        reverse("public:kind-rss", kwargs={"kind": "friendship"}),
+        reverse("public:topic-atom", kwargs={"slug": "knitting"}),
     ]:
         assert client.get(url).status_code == 404, url
 
 
 def test_reversed_pair_feed_redirects_to_the_canonical_one(client, kb):
-    url = reverse("entities:pair-rss", kwargs={"slug_a": "meta-platforms", "slug_b": "apple"})
+    url = reverse("public:pair-rss", kwargs={"slug_a": "meta-platforms", "slug_b": "apple"})
     response = client.get(url)
     assert response.status_code == 301
     assert response["Location"] == reverse(
-        "entities:pair-rss", kwargs={"slug_a": "apple", "slug_b": "meta-platforms"}
+        "public:pair-rss", kwargs={"slug_a": "apple", "slug_b": "meta-platforms"}
     )
 
 
 def test_filtered_timeline_feed_takes_the_page_filters(client, stories):
     french = stories[1]
-    url = reverse("entities:company-atom", kwargs={"slug": "meta-platforms"})
+    url = reverse("public:company-atom", kwargs={"slug": "meta-platforms"})
     assert [e.title for e in parse(client, f"{url}?language=fr").entries] == [french.title]
     bad = parse(client, f"{url}?published_after=2024-02-31")
     assert len(bad.entries) == 2
@@ -137,7 +137,7 @@ def test_hostile_text_gives_well_formed_escaped_xml(client, publish, kb):
         byline=f"Byline {HOSTILE}",
     )
     for flavour in ["rss", "atom"]:
-        response = client.get(reverse(f"entities:company-{flavour}", kwargs={"slug": "nvidia"}))
+        response = client.get(reverse(f"public:company-{flavour}", kwargs={"slug": "nvidia"}))
         assert b"<script>" not in response.content
         assert b"]]>" not in response.content
         feed = feedparser.parse(response.content)
@@ -150,7 +150,7 @@ def test_hostile_text_gives_well_formed_escaped_xml(client, publish, kb):
 
 def test_guid_survives_edits_and_retagging(client, stories, django_capture_on_commit_callbacks):
     english, _ = stories
-    url = reverse("articles:latest-rss")
+    url = reverse("public:latest-rss")
     before = {entry.title: entry.id for entry in parse(client, url).entries}[english.title]
     english.title = "Meta and LG Electronics sign their XR partnership"
     english.slug = "renamed-story"
@@ -161,7 +161,7 @@ def test_guid_survives_edits_and_retagging(client, stories, django_capture_on_co
 
 
 def test_conditional_get_answers_304(client, stories):
-    url = reverse("articles:latest-atom")
+    url = reverse("public:latest-atom")
     first = client.get(url)
     assert first["ETag"]
     assert first["Last-Modified"]
@@ -175,7 +175,7 @@ def test_publishing_editing_and_tagging_invalidate_cached_feeds(
     client, stories, publish_through_workflow, django_capture_on_commit_callbacks
 ):
     english = stories[0]
-    url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
+    url = reverse("public:company-rss", kwargs={"slug": "meta-platforms"})
     etag = client.get(url)["ETag"]
     publish_through_workflow(
         "Meta Platforms opens a lab", "Meta Platforms opened a research lab.", english.outlet
@@ -203,7 +203,7 @@ def categories(feed_entry) -> set[str]:
 
 
 def test_a_feed_drawn_again_reads_the_categories_of_the_new_story_alone(client, stories, publish):
-    url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
+    url = reverse("public:company-rss", kwargs={"slug": "meta-platforms"})
     client.get(url)
     new = publish("Meta Platforms hires Mark Zuckerberg", "Meta Platforms hired Mark Zuckerberg.")
     with CaptureQueriesContext(connection) as queries:
@@ -223,7 +223,7 @@ def test_a_story_re_tagged_or_an_entity_renamed_changes_the_categories(
     client, stories, django_capture_on_commit_callbacks
 ):
     english = stories[0]
-    url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
+    url = reverse("public:company-rss", kwargs={"slug": "meta-platforms"})
     assert "Samsung Electronics" not in categories(parse(client, url).entries[0])
     Article.objects.filter(pk=english.pk).update(
         title="Samsung Electronics watches Meta and LG Electronics"
@@ -244,7 +244,7 @@ def test_scheduled_story_enters_the_feed_when_its_time_comes(client, publish, mo
     publish(
         "Meta Platforms embargoed story", "Meta Platforms will say things.", published_at=release
     )
-    url = reverse("articles:latest-rss")
+    url = reverse("public:latest-rss")
     first = client.get(url)
     assert "embargoed" not in first.content.decode()
     max_age = int(first["Cache-Control"].split("max-age=")[1].split(",")[0])
@@ -278,7 +278,7 @@ def test_feed_queries_stay_bounded(client, kb, django_assert_max_num_queries):
             for entity in (kb["meta-platforms"], kb["nvidia"], kb["apple"])
         )
 
-    url = reverse("entities:company-rss", kwargs={"slug": "meta-platforms"})
+    url = reverse("public:company-rss", kwargs={"slug": "meta-platforms"})
     add_stories(1, 0)
     with django_assert_max_num_queries(6):
         assert len(parse(client, url).entries) == 1
@@ -290,19 +290,19 @@ def test_feed_queries_stay_bounded(client, kb, django_assert_max_num_queries):
 
 def test_list_pages_advertise_their_feeds(client, stories):
     pages = {
-        reverse("articles:home"): reverse("articles:latest-rss"),
-        reverse("entities:company", kwargs={"slug": "meta-platforms"}): reverse(
-            "entities:company-rss", kwargs={"slug": "meta-platforms"}
+        reverse("public:home"): reverse("public:latest-rss"),
+        reverse("public:company", kwargs={"slug": "meta-platforms"}): reverse(
+            "public:company-rss", kwargs={"slug": "meta-platforms"}
         ),
         reverse(
-            "entities:pair", kwargs={"slug_a": "lg-electronics", "slug_b": "meta-platforms"}
+            "public:pair", kwargs={"slug_a": "lg-electronics", "slug_b": "meta-platforms"}
         ): reverse(
-            "entities:pair-rss", kwargs={"slug_a": "lg-electronics", "slug_b": "meta-platforms"}
+            "public:pair-rss", kwargs={"slug_a": "lg-electronics", "slug_b": "meta-platforms"}
         ),
-        reverse("entities:partnerships") + "?kind=competition": reverse(
-            "entities:kind-rss", kwargs={"kind": "competition"}
+        reverse("public:partnerships") + "?kind=competition": reverse(
+            "public:kind-rss", kwargs={"kind": "competition"}
         ),
-        reverse("articles:search") + "?q=Meta": reverse("articles:search-rss") + "?q=Meta",
+        reverse("public:search") + "?q=Meta": reverse("public:search-rss") + "?q=Meta",
     }
     for page, feed in pages.items():
         content = client.get(page).content.decode()
@@ -317,6 +317,6 @@ def test_feeds_are_served_when_the_cache_is_down(client, stories, monkeypatch):
 
     for operation in ("get", "get_many", "get_or_set", "set", "set_many"):
         monkeypatch.setattr(cache, operation, cache_down)
-    feed = parse(client, reverse("articles:latest-rss"))
+    feed = parse(client, reverse("public:latest-rss"))
     assert [entry.title for entry in feed.entries] == [story.title for story in stories]
     assert {"Meta Platforms", "LG Electronics"} <= categories(feed.entries[0])

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Outlet
-from entities.models import Entity, Mention, Relationship, RelationshipEvidence, Topic
+from articles.models import Article, Mention, Outlet, RelationshipEvidence
+from entities.models import Entity, Relationship, Topic
 from tests.public_site import meta_content, tags, text
 
 SCRIPT = "<script>alert(1)</script>"

@@ -10,7 +10,6 @@ import datetime
 import pytest
 from django.db import transaction
 
-from articles.public_cache import public_content_changed, public_names_changed
 from entities.models import Entity
 from tests.entities.kb import make_small_kb
 from tests.public_site import PUBLIC, make_story
@@ -38,21 +37,6 @@ LIMITS = {
 }
 # With every story filter: the chosen outlet is looked up, and so is the entity "also" names.
 FILTERED_LIMITS = {"company": 17, "search": 9, "pair": 13}
-# Drawn again after a change, a page reuses the parts the change left. After a story about
-# what it lists: the list items, the filter form and the entity's header it drew before (no
-# outlet, mention or entity is read for them, nor the choices of the form). After an editor
-# renamed an entity: the filter form and what an entity's panels count (no outlet choices,
-# chart, relationship or co-mention query).
-DRAWN_AGAIN_LIMITS = {
-    "story": {"home": 3, "company": 9, "person": 7, "product": 7, "pair": 7, "search": 4},
-    "rename": {"company": 10, "person": 9, "product": 9},
-}
-SUBJECTS = {
-    "company": ["meta-platforms"],
-    "person": ["mark-zuckerberg"],
-    "product": ["nvidia-h100"],
-    "pair": ["lg-electronics", "meta-platforms"],
-}
 SPECS = list(PUBLIC.values())
 
 
@@ -110,28 +94,6 @@ def test_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(LIMITS[page]):
         response = client.get(url)
     assert response.status_code == 200
-
-
-def change(kind: str, page: str) -> None:
-    if kind == "story":
-        public_content_changed(about=SUBJECTS.get(page, ()))
-    else:
-        public_names_changed()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("kind", "page"), [(kind, page) for kind, pages in DRAWN_AGAIN_LIMITS.items() for page in pages]
-)
-def test_a_page_drawn_again_reuses_the_parts_a_change_left(
-    client, dataset, django_assert_max_num_queries, kind, page
-):
-    url = urls(dataset)[page]
-    first = client.get(url)
-    change(kind, page)
-    with django_assert_max_num_queries(DRAWN_AGAIN_LIMITS[kind][page]):
-        again = client.get(url)
-    assert again.content == first.content
 
 
 @pytest.mark.django_db

@@ -5,8 +5,6 @@ from django.utils import dateformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from articles.public_cache import OUTLETS_VERSION, cached_fragment
-
 register = template.Library()
 
 # The same escapes as django.utils.html.json_script: nothing in the data can close the tag.
@@ -18,24 +16,6 @@ def json_ld(data):
     """Render data as a schema.org JSON-LD script element."""
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
-
-
-@register.simple_tag(takes_context=True)
-def filter_form(context):
-    """Draw a story list's filter form, the same for every page of the same query.
-
-    Its only choices that change are the outlets, and what it shows filled in, with its
-    errors, changes only with the query: it is drawn once per query and change to outlets.
-    """
-    request = context["request"]
-    query = tuple(
-        (key, tuple(values)) for key, values in sorted(request.GET.lists()) if key != "page"
-    )
-    stamp = (type(context["filterset"]).__name__, request.path, query)
-    template = context.template.engine.get_template("includes/filter_form.html")
-    return cached_fragment(
-        "filter-form", stamp, lambda: template.render(context), versions=(OUTLETS_VERSION,)
-    )
 
 
 CHART_HEIGHT = 120

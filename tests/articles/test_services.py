@@ -3,20 +3,16 @@ from django.core.exceptions import PermissionDenied
 
 from articles import services
 from articles.models import Article
-from articles.signals import tagging_requested
+from articles.tasks import tag_article
 from tests.factories import ArticleFactory
 
 
 @pytest.fixture
-def tagging_requests():
-    received = []
-
-    def record(sender, article_id, **kwargs):
-        received.append(article_id)
-
-    tagging_requested.connect(record)
-    yield received
-    tagging_requested.disconnect(record)
+def tagging_requests(monkeypatch):
+    """The ids of the articles whose tagging task is sent."""
+    sent = []
+    monkeypatch.setattr(tag_article, "delay", sent.append)
+    return sent
 
 
 def test_new_article_asks_for_tagging_after_commit(

@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-from entities import services
-from entities.models import Alias, Candidate, Entity, Mention, Relationship
+from articles import services, tagging
+from articles.models import Article, Mention
+from entities.models import Alias, Candidate, Entity, Relationship
 from tests.admin_forms import article_form
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory
@@ -21,7 +21,7 @@ def tagged_article(kb):
         title="Nvidia supplies Meta",
         body="Meta Platforms will buy H100 chips from Nvidia in a new supply deal.",
     )
-    services.article_tag(article_id=article.pk)
+    tagging.article_tag(article_id=article.pk)
     return article
 
 
@@ -91,7 +91,7 @@ def test_merge_moves_aliases_and_mentions(chief_client, tagged_article, kb):
     duplicate = Entity.objects.create(kind="company", slug="nvidia-corp", name="NVIDIA Corp")
     Alias.objects.create(entity=duplicate, text="NVIDIA Corporation")
     other = ArticleFactory(body="NVIDIA Corporation reported record sales.")
-    services.article_tag(article_id=other.pk)
+    tagging.article_tag(article_id=other.pk)
     assert other.mentions.get().entity == duplicate
     changelist = reverse("admin:entities_entity_changelist")
     selected = [kb["nvidia"].pk, duplicate.pk]
@@ -136,8 +136,8 @@ def test_accepting_a_candidate_creates_the_entity_and_retags(
         body="Meta Platforms bought a stake in Scale AI, the data-labelling start-up.\n\n"
         "Scale AI will keep its chief executive."
     )
-    services.article_tag(article_id=article.pk)
-    assert services.article_discover(article_id=article.pk) >= 1
+    tagging.article_tag(article_id=article.pk)
+    assert tagging.article_discover(article_id=article.pk) >= 1
     candidate = Candidate.objects.get(text="Scale AI")
     assert candidate.sightings.get().count == 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,14 +154,14 @@ def test_accepting_a_candidate_creates_the_entity_and_retags(
 
 def test_rejected_candidate_is_never_suggested_again(chief_client, kb):
     article = ArticleFactory(body="Meta Platforms talked to Scale AI about Scale AI data.")
-    services.article_tag(article_id=article.pk)
-    services.article_discover(article_id=article.pk)
+    tagging.article_tag(article_id=article.pk)
+    tagging.article_discover(article_id=article.pk)
     candidate = Candidate.objects.get(text="Scale AI")
     chief_client.post(
         reverse("admin:entities_candidate_changelist"),
         {"action": "reject", "_selected_action": [candidate.pk]},
     )
-    services.article_discover(article_id=article.pk)
+    tagging.article_discover(article_id=article.pk)
     candidate.refresh_from_db()
     assert candidate.status == Candidate.Status.REJECTED
     assert not candidate.sightings.exists()
@@ -222,7 +222,7 @@ def test_an_entity_an_editor_adds_to_a_published_story_lists_it_on_its_timeline(
         published=True,
         published_at=timezone.now().replace(microsecond=0) - timezone.timedelta(hours=1),
     )
-    services.article_tag(article_id=story.pk)
+    tagging.article_tag(article_id=story.pk)
     samsung = kb["samsung-electronics"]
     timeline = samsung.get_absolute_url()
     assert story.title not in chief_client.get(timeline).content.decode()

@@ -6,10 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles import tagging, tasks
+from articles.models import Article, Mention
 from articles.services import article_save
-from entities import knowledge_base, services, tasks
-from entities.models import Alias, Mention, Relationship, Topic
+from entities import knowledge_base
+from entities.models import Alias, Relationship, Topic
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory
 
@@ -84,7 +85,7 @@ def test_relationships_are_saved_with_their_evidence(story):
 
 
 def test_unchanged_text_is_not_tagged_again(story):
-    assert services.article_tag(article_id=story.pk) is False
+    assert tagging.article_tag(article_id=story.pk) is False
 
 
 def test_tagging_twice_gives_the_same_rows(story):
@@ -92,7 +93,7 @@ def test_tagging_twice_gives_the_same_rows(story):
     evidence_before = story.relationship_evidence.count()
     for _ in range(2):
         Article.objects.filter(pk=story.pk).update(tagged_fingerprint="")
-        assert services.article_tag(article_id=story.pk) is True
+        assert tagging.article_tag(article_id=story.pk) is True
     after = sorted(story.mentions.values_list("entity_id", "count", "offsets", "salience"))
     assert after == before
     assert story.relationship_evidence.count() == evidence_before
@@ -126,7 +127,7 @@ def test_editor_relationship_decisions_survive_retagging(story):
     partnership.topics.clear()
     Relationship.objects.filter(pk=partnership.pk).update(topics_edited=True)
     Article.objects.filter(pk=story.pk).update(tagged_fingerprint="")
-    services.article_tag(article_id=story.pk)
+    tagging.article_tag(article_id=story.pk)
     partnership.refresh_from_db()
     assert partnership.status == Relationship.Status.REJECTED
     assert not partnership.topics.exists()
@@ -149,7 +150,7 @@ def test_a_failure_is_recorded_on_the_article(story, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("dictionary exploded")
 
-    monkeypatch.setattr(services, "tag", broken)
+    monkeypatch.setattr(tagging, "tag", broken)
     Article.objects.filter(pk=story.pk).update(tagged_fingerprint="")
     tasks.tag_article.apply(args=[story.pk])
     story.refresh_from_db()
@@ -158,7 +159,7 @@ def test_a_failure_is_recorded_on_the_article(story, monkeypatch):
 
 
 def test_deleted_article_is_skipped(db):
-    assert services.article_tag(article_id=123456) is False
+    assert tagging.article_tag(article_id=123456) is False
 
 
 def test_save_succeeds_when_the_broker_is_down_and_the_sweep_tags_later(
@@ -257,14 +258,14 @@ def tagged_story(*, published_at, status=Article.Status.PUBLISHED):
     article = ArticleFactory(
         title=STORY_TITLE, body=STORY_BODY, status=status, published_at=published_at
     )
-    services.article_tag(article_id=article.pk)
+    tagging.article_tag(article_id=article.pk)
     return article
 
 
 def retag(article, *, title, body):
     article.title, article.body = title, body
     article.save()
-    assert services.article_tag(article_id=article.pk) is True
+    assert tagging.article_tag(article_id=article.pk) is True
 
 
 def seen(relationship):
@@ -285,7 +286,7 @@ def test_tagging_runs_as_many_queries_for_several_relationships_as_for_one(kb):
     queries = []
     for article in (one, several):
         with CaptureQueriesContext(connection) as captured:
-            services.article_tag(article_id=article.pk)
+            tagging.article_tag(article_id=article.pk)
         queries.append(len(captured))
     assert one.relationship_evidence.values("relationship").distinct().count() == 1
     assert several.relationship_evidence.values("relationship").distinct().count() == 3
@@ -297,7 +298,7 @@ def test_retagging_runs_a_bounded_number_of_queries(kb):
     story.body = STORY_BODY.replace("this year", "next year")
     story.save()
     with CaptureQueriesContext(connection) as captured:
-        services.article_tag(article_id=story.pk)
+        tagging.article_tag(article_id=story.pk)
     assert len(captured) <= 14
 
 
@@ -317,7 +318,7 @@ def test_each_story_stretches_the_relationship_dates_as_a_full_recount_would(kb)
     assert seen(partnership) == (now - 5 * DAY, now - DAY)
 
     dates = {relationship.pk: seen(relationship) for relationship in Relationship.objects.all()}
-    services.relationships_refresh_seen(dates)
+    tagging.relationships_refresh_seen(dates)
     assert {relationship.pk: seen(relationship) for relationship in Relationship.objects.all()} == (
         dates
     )
@@ -368,7 +369,7 @@ def test_a_relationship_another_tagging_creates_meanwhile_is_shared(kb, monkeypa
     now = timezone.now()
     tagged_story(published_at=now - 3 * DAY)
     relationships = set(Relationship.objects.values_list("pk", flat=True))
-    look_up = services._relationships_by_key
+    look_up = tagging._relationships_by_key
     looks = []
 
     def first_look_misses(keys):
@@ -376,7 +377,7 @@ def test_a_relationship_another_tagging_creates_meanwhile_is_shared(kb, monkeypa
         looks.append(keys)
         return {} if len(looks) == 1 else look_up(keys)
 
-    monkeypatch.setattr(services, "_relationships_by_key", first_look_misses)
+    monkeypatch.setattr(tagging, "_relationships_by_key", first_look_misses)
     story = tagged_story(published_at=now - DAY)
     assert set(Relationship.objects.values_list("pk", flat=True)) == relationships
     partnership = Relationship.objects.get(kind="partnership")

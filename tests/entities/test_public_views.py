@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from articles.models import Article
-from articles.public_cache import public_content_changed
-from entities.models import Alias, Entity, Mention, Relationship
+from articles.cache import new_site_generation
+from articles.models import Article, Mention
+from entities.models import Alias, Entity, Relationship
 from tests.public_site import at, chart, position, tags, text
 
 # The newsroom is built once for the module; every test here sees it.
@@ -280,7 +280,7 @@ def test_timeline_date_filters_are_whole_days_in_the_site_time_zone(client, news
     settings.TIME_ZONE = "Pacific/Kiritimati"
     assert meta_lg in titles(client.get(url, {"mentions": "all", "published_after": "2024-03-01"}))
     settings.TIME_ZONE = "Europe/Paris"
-    public_content_changed()  # the page cached a moment ago was for the other time zone
+    new_site_generation()  # the page cached a moment ago was for the other time zone
     assert meta_lg not in titles(
         client.get(url, {"mentions": "all", "published_after": "2024-03-01"})
     )

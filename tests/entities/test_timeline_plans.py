@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.filters import TimelineFilter
 from articles.pagination import StoryIdPaginator
-from entities.filters import TimelineFilter
-from entities.selectors import pair_timeline, stories_per_month, story_ids, timeline
+from articles.selectors import pair_timeline, stories_per_month, story_ids, timeline
 from tests.services import require_postgresql
 
 # VACUUM (which marks the rows visible, as autovacuum does in production) needs to run

@@ -6,7 +6,7 @@ from kombu.exceptions import OperationalError
 
 from articles.models import Article
 from articles.services import article_save
-from entities.tasks import sweep_stale_tagging, tag_article
+from articles.tasks import sweep_stale_tagging, tag_article
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory
 from tests.services import real_worker, wait_until

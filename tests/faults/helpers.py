@@ -5,9 +5,8 @@ from collections import defaultdict
 
 from django.db import DatabaseError, InterfaceError, connection
 
-from articles.models import Article
+from articles.models import Article, Mention, RelationshipEvidence
 from entities.knowledge_base import build_dictionary
-from entities.models import Mention, RelationshipEvidence
 from entities.tagging import tag
 
 COMPANIES = ["Meta Platforms", "LG Electronics", "Apple", "Nvidia", "Samsung Electronics"]

@@ -5,8 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
-from entities.models import Mention
+from articles.models import Article, Mention
 from tests.admin_forms import article_form
 from tests.entities.kb import make_small_kb
 from tests.factories import OutletFactory

@@ -7,9 +7,8 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 
-from articles.models import Article
+from articles.models import Article, Mention, RelationshipEvidence
 from articles.services import article_request_tagging
-from entities.models import Mention, RelationshipEvidence
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory
 from tests.faults.helpers import story_body, tag_differences, tagging_status

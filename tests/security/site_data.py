@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
+from articles import tagging
 from articles.models import Article
-from entities import services
 from entities.models import Relationship, Topic
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory
@@ -20,7 +20,7 @@ def build_public_site() -> dict:
         status=Article.Status.PUBLISHED,
         published_at=timezone.now() - timezone.timedelta(hours=2),
     )
-    services.article_tag(article_id=story.pk)
+    tagging.article_tag(article_id=story.pk)
     story.refresh_from_db()
     topic, _ = Topic.objects.get_or_create(slug="chips", defaults={"name": "Chips"})
     relationship = Relationship.objects.filter(kind="supplier_customer").first()

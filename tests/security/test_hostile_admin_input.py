@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Outlet
-from articles.public_cache import public_content_changed
-from entities.models import Alias, Entity, Mention, Relationship, RelationshipEvidence, Topic
+from articles.cache import new_site_generation
+from articles.models import Article, Mention, Outlet, RelationshipEvidence
+from entities.models import Alias, Entity, Relationship, Topic
 from tests.admin_forms import article_form
 from tests.factories import ArticleFactory, EntityFactory, OutletFactory
 
@@ -93,7 +93,7 @@ URL_FIELDS = {("article", "source_url"), ("outlet", "homepage")}
 @pytest.fixture
 def stage(db):
     """A published story naming two companies in a relationship on a topic."""
-    public_content_changed()  # no feed cached by an earlier test may answer
+    new_site_generation()  # no feed cached by an earlier test may answer
     outlet = OutletFactory(name="Wire")
     other = EntityFactory(name="Other Co", slug="other-co")
     third = EntityFactory(name="Third Co", slug="third-co")
@@ -152,7 +152,7 @@ def show_publicly(model, obj, stage) -> list[str]:
             "/partnerships/topics/hostile/atom/",
             relationship.get_absolute_url(),
         ]
-    public_content_changed()  # the updates above went around the signals that expire cached feeds
+    new_site_generation()  # the updates above went around the signals that expire cached feeds
     return pages
 
 

@@ -16,8 +16,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article
-from entities.models import Candidate, Mention, Relationship, RelationshipEvidence, Topic
+from articles.models import Article, Mention, RelationshipEvidence
+from entities.models import Candidate, Relationship, Topic
 from tests.factories import ArticleFactory, EntityFactory, OutletFactory, UserFactory
 
 ROLES = ["anonymous", "editor", "chief", "superuser"]

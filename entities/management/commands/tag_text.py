@@ -3,8 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.language import detect_language
 from entities.knowledge_base import get_dictionary
+from entities.language import detect_language
 from entities.tagging import tag
 from entities.tagging.discovery import discover_candidates
 

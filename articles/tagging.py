@@ -1,32 +1,20 @@
-"""Writes on the knowledge base and on an article's tags."""
+"""Tagging a story: the engine's matches saved as its mentions and relationship evidence."""
 
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from articles.models import Article
-from articles.public_cache import public_content_changed
-from articles.services import article_request_tagging
-from newsdesk.slugs import unique_slug
+from entities.knowledge_base import get_dictionary
+from entities.models import Candidate, Relationship, Topic, candidate_key
+from entities.tagging import EntityMatch, RelationshipMatch, tag
+from entities.tagging.discovery import discover_candidates
 
-from .knowledge_base import get_dictionary, kb_changed
-from .models import (
-    Alias,
-    Candidate,
-    CandidateSighting,
-    Entity,
-    Mention,
-    Relationship,
-    RelationshipEvidence,
-    Topic,
-    candidate_key,
-)
-from .tagging import SUBJECT_THRESHOLD, EntityMatch, RelationshipMatch, tag
-from .tagging.discovery import discover_candidates
+from .cache import site_changed
+from .models import Article, CandidateSighting, Mention, RelationshipEvidence
 
 SNIPPET_MARGIN = 120
 
@@ -53,10 +41,11 @@ def article_tag(*, article_id: int) -> bool:
             title=article.title,
             language=article.language,
         )
-        named = _save_mentions(article, result.entities)
-        _save_relationships(article, result.relationships)
+        _save_mentions(article, result.entities)
+        redated = _save_relationships(article, result.relationships)
         _mark_tagged(article)
-        entity_pages_changed(named)
+        if article.is_public or redated:
+            site_changed()
     return True
 
 
@@ -96,65 +85,11 @@ def article_discover(*, article_id: int) -> int:
     return recorded
 
 
-def candidate_accept(*, candidate: Candidate, kind: str | None = None) -> Entity:
-    """Turn a candidate into an entity with one alias, and re-tag the articles that name it."""
-    kind = kind or candidate.likely_kind or Entity.Kind.COMPANY
-    with transaction.atomic():
-        entity = Entity.objects.create(
-            kind=kind,
-            name=candidate.text,
-            slug=unique_slug(
-                candidate.text, fallback="entity", siblings=Entity.objects.filter(kind=kind)
-            ),
-        )
-        Alias.objects.create(entity=entity, text=candidate.text)
-        candidate.status = Candidate.Status.ACCEPTED
-        candidate.entity = entity
-        candidate.save(update_fields=["status", "entity"])
-        for article in Article.objects.filter(pk__in=candidate.sightings.values("article_id")).only(
-            "pk"
-        ):
-            article_request_tagging(article=article)
-        kb_changed()
-    return entity
+def relationships_refresh_seen(relationship_ids) -> int:
+    """Date relationships from the stories readers can see that give evidence of them.
 
-
-def candidate_reject(*, candidate: Candidate) -> None:
-    """Reject a candidate: it is never suggested again."""
-    with transaction.atomic():
-        candidate.status = Candidate.Status.REJECTED
-        candidate.save(update_fields=["status"])
-        candidate.sightings.all().delete()
-
-
-def entity_merge(*, source: Entity, target: Entity) -> Entity:
-    """Fold `source` into `target`: aliases, mentions, relationships and links all move."""
-    if source.pk == target.pk or source.kind != target.kind:
-        raise ValueError("Only two different entities of the same kind can be merged.")
-    with transaction.atomic():
-        target_aliases = set(target.aliases.values_list("text", "language"))
-        for alias in source.aliases.all():
-            if (alias.text, alias.language) not in target_aliases:
-                alias.entity = target
-                alias.save(update_fields=["entity"])
-        if (source.name, "") not in target_aliases:
-            Alias.objects.get_or_create(entity=target, text=source.name, language="")
-        _merge_mentions(source, target)
-        _merge_relationships(source, target)
-        Entity.objects.filter(maker=source).update(maker=target)
-        Entity.objects.filter(affiliation=source).update(affiliation=target)
-        Entity.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
-        Candidate.objects.filter(entity=source).update(entity=target)
-        source.delete()
-        kb_changed()
-    return target
-
-
-def relationships_refresh_seen(relationship_ids) -> None:
-    """Recompute first and last seen dates from the published articles that show each one.
-
-    Embargoed stories do not count until their time comes (the periodic sweep refreshes the
-    relationships of stories whose embargo has just lifted), so no date gives one away.
+    An embargoed story counts once its time has come (the sweep looks again then), so no
+    date gives it away. Return how many relationships changed dates; readers see those.
     """
     published = Q(
         evidence__article__status=Article.Status.PUBLISHED,
@@ -166,38 +101,21 @@ def relationships_refresh_seen(relationship_ids) -> None:
             first=Min("evidence__article__published_at", filter=published),
             last=Max("evidence__article__published_at", filter=published),
         )
-        .values_list("pk", "first", "last", "company_a_id", "company_b_id")
+        .values_list("pk", "first", "last", "first_seen", "last_seen")
     )
-    companies = set()
-    for pk, first, last, *pair in rows:
-        Relationship.objects.filter(pk=pk).update(first_seen=first, last_seen=last)
-        companies.update(pair)
-    if companies:
-        entity_pages_changed(companies)
-
-
-def entity_pages_changed(entity_ids) -> None:
-    """Once the transaction commits, make the cached pages about these entities stale.
-
-    The site's own pages (latest stories, search, lists) go stale with them.
-    """
-    entity_ids = set(entity_ids)
-
-    def expire():
-        try:
-            slugs = list(Entity.objects.filter(pk__in=entity_ids).values_list("slug", flat=True))
-        except (DatabaseError, InterfaceError):
-            # The change is committed and must not fail now (a task would be retried for
-            # nothing): with the database gone, every page goes stale instead.
-            public_content_changed()
-            return
-        public_content_changed(about=slugs)
-
-    transaction.on_commit(expire)
+    changed = 0
+    for pk, first, last, first_seen, last_seen in rows:
+        if (first, last) != (first_seen, last_seen):
+            Relationship.objects.filter(pk=pk).update(first_seen=first, last_seen=last)
+            changed += 1
+    if changed:
+        site_changed()
+    return changed
 
 
 def relationships_refresh_lifted_embargoes(*, since) -> int:
-    """Refresh the seen dates of relationships shown by stories published since `since`."""
+    """Date the relationships shown by stories published since `since`; return how many
+    changed."""
     relationship_ids = set(
         RelationshipEvidence.objects.filter(
             article__status=Article.Status.PUBLISHED,
@@ -205,8 +123,7 @@ def relationships_refresh_lifted_embargoes(*, since) -> int:
             article__published_at__lte=timezone.now(),
         ).values_list("relationship_id", flat=True)
     )
-    relationships_refresh_seen(relationship_ids)
-    return len(relationship_ids)
+    return relationships_refresh_seen(relationship_ids)
 
 
 def _lock_article(article_id: int) -> Article | None:
@@ -236,14 +153,13 @@ def _mark_tagged(article: Article) -> None:
     )
 
 
-def _save_mentions(article: Article, matches: list[EntityMatch]) -> set[int]:
-    """Save the matches as the article's mentions; return the entities named before or now."""
+def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
+    """Save the matches as the article's mentions, leaving editors' decisions as they are."""
     existing = (
         {mention.entity_id: mention for mention in article.mentions.all()}
         if article.has_mentions
         else {}
     )
-    named = {*existing, *(match.entity_id for match in matches)}
     to_create, to_update = [], []
     for match in matches:
         mention = existing.pop(match.entity_id, None)
@@ -261,7 +177,7 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> set[int]:
         mention.snippet = _snippet(article.body, match)
         mention.confidence = round(match.confidence, 3)
         mention.salience = round(match.salience, 3)
-        mention.is_subject = mention.salience >= SUBJECT_THRESHOLD
+        mention.is_subject = mention.counts_as_subject()
         mention.article_published_at = article.public_since
     Mention.objects.bulk_create(to_create)
     Mention.objects.bulk_update(
@@ -283,20 +199,20 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> set[int]:
             for mention in existing.values()
             if mention.origin == Mention.Origin.AUTO and mention.status == Mention.Status.SUGGESTED
         ]
-    ).delete_dropped_suggestions()
-    return named
+    ).delete()
 
 
-def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> None:
+def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> bool:
     """Replace the article's relationship evidence, creating the relationships it names.
 
     A relationship the article shows takes the article's date into its seen dates (the other
     evidence is unchanged, so its dates need no fresh look); only a relationship that lost
     the article's evidence is dated again from all its evidence, or deleted when it has none
-    left and no editor has confirmed or rejected it.
+    left and no editor has confirmed or rejected it. Return whether that changed any dates.
     """
     previous = _delete_evidence(article)
-    relationships = _relationships_seen(matches, seen_at=_visible_since(article))
+    seen_at = article.public_since if article.is_public else None
+    relationships = _relationships_seen(matches, seen_at=seen_at)
     RelationshipEvidence.objects.bulk_create(
         RelationshipEvidence(
             relationship_id=relationships[_relationship_key(match)].pk,
@@ -313,11 +229,12 @@ def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> N
     )
     _add_topics(matches, relationships)
     lost = previous - {relationship.pk for relationship in relationships.values()}
-    if lost:
-        Relationship.objects.filter(
-            pk__in=lost, status=Relationship.Status.DETECTED, evidence__isnull=True
-        ).delete()
-        relationships_refresh_seen(lost)
+    if not lost:
+        return False
+    Relationship.objects.filter(
+        pk__in=lost, status=Relationship.Status.DETECTED, evidence__isnull=True
+    ).delete()
+    return relationships_refresh_seen(lost) > 0
 
 
 def _delete_evidence(article: Article) -> set[int]:
@@ -460,74 +377,6 @@ def _relationships_widen_seen(relationship_ids: set[int], seen_at: datetime | No
         first_seen=Coalesce(Least("first_seen", seen), seen),
         last_seen=Coalesce(Greatest("last_seen", seen), seen),
     )
-
-
-def _visible_since(article: Article) -> datetime | None:
-    """Return the article's publication time if Article.objects.published() shows it now.
-
-    Embargoed stories count when the sweep refreshes their relationships after the embargo
-    lifts (relationships_refresh_lifted_embargoes), as in relationships_refresh_seen.
-    """
-    if article.public_since is not None and article.public_since <= timezone.now():
-        return article.public_since
-    return None
-
-
-def _merge_mentions(source: Entity, target: Entity) -> None:
-    target_mentions = {m.article_id: m for m in Mention.objects.filter(entity=target)}
-    for mention in Mention.objects.filter(entity=source):
-        kept = target_mentions.get(mention.article_id)
-        if kept is None:
-            mention.entity = target
-            mention.save()
-            continue
-        kept.offsets = sorted({tuple(o) for o in kept.offsets + mention.offsets})
-        kept.offsets = [list(offset) for offset in kept.offsets]
-        kept.count = len(kept.offsets)
-        kept.salience = max(kept.salience, mention.salience)
-        kept.confidence = max(kept.confidence, mention.confidence)
-        if kept.status == Mention.Status.SUGGESTED:
-            kept.status = mention.status
-        kept.save()
-        mention.delete()
-
-
-STATUS_STRENGTH = {
-    Relationship.Status.REJECTED: 0,
-    Relationship.Status.DETECTED: 1,
-    Relationship.Status.CONFIRMED: 2,
-}
-
-
-def _merge_relationships(source: Entity, target: Entity) -> None:
-    for relationship in Relationship.objects.filter(Q(company_a=source) | Q(company_b=source)):
-        other = (
-            relationship.company_b
-            if relationship.company_a_id == source.pk
-            else (relationship.company_a)
-        )
-        if other.pk == target.pk:
-            # A relationship between two names of one company means nothing.
-            relationship.delete()
-            continue
-        first, second = sorted([target, other], key=lambda company: company.slug)
-        kept, _ = Relationship.objects.get_or_create(
-            company_a=first,
-            company_b=second,
-            kind=relationship.kind,
-            defaults={"status": relationship.status, "topics_edited": relationship.topics_edited},
-        )
-        kept.topics.add(*relationship.topics.all())
-        if STATUS_STRENGTH[relationship.status] > STATUS_STRENGTH[kept.status]:
-            kept.status = relationship.status
-            kept.save(update_fields=["status"])
-        existing = set(kept.evidence.values_list("article_id", "in_title", "start"))
-        for evidence in relationship.evidence.all():
-            if (evidence.article_id, evidence.in_title, evidence.start) not in existing:
-                evidence.relationship = kept
-                evidence.save(update_fields=["relationship"])
-        relationship.delete()
-        relationships_refresh_seen([kept.pk])
 
 
 def _snippet(body: str, match: EntityMatch) -> str:

@@ -6,9 +6,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from articles.models import Article
+from entities.models import Entity, Relationship
 
-from .models import Entity, Mention, Relationship, RelationshipEvidence
+from .models import Article, Mention, RelationshipEvidence
 
 CHART_MONTHS = 24
 # From a day in the last month back to the first day of the month 23 months before.
@@ -23,6 +23,12 @@ RELATIONSHIP_CARDS = 12
 RELATED_ENTITIES = 5
 RELATED_WINDOW_DAYS = 183
 RELATED_CANDIDATES = 500
+# Who and what an entity's page lists as named with it.
+NAMED_WITH = {
+    Entity.Kind.COMPANY: [Entity.Kind.PERSON, Entity.Kind.PRODUCT],
+    Entity.Kind.PERSON: [Entity.Kind.COMPANY],
+    Entity.Kind.PRODUCT: [Entity.Kind.COMPANY],
+}
 # A mention of the same story as the outer one. Its mentions share its publication time: with
 # it the probe is a walk of the other entity's timeline index in step with this one (a merge
 # join that stops with the page) rather than a read of every story naming the other entity.
@@ -98,8 +104,8 @@ def stories_per_month(entity: Entity, *, subjects_only: bool = True) -> list[dic
 
 
 def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> dict[str, list]:
-    """Return, per kind, the ids of the entities most often named in the entity's latest
-    stories, each with its number of stories."""
+    """Return, per kind, the entities most often named in the entity's latest stories, each
+    with its number of stories."""
     recent_articles = story_ids(timeline(entity, subjects_only=False))[:CO_MENTION_WINDOW]
     rows = (
         Mention.objects.published()
@@ -113,33 +119,34 @@ def co_mentioned(entity: Entity, kinds: list[str], limit: int = 8) -> dict[str, 
     for entity_id, kind, stories in rows:
         if len(top[kind]) < limit:
             top[kind].append((entity_id, stories))
-    return top
+    entities = Entity.objects.only(*ENTITY_LINK).in_bulk(
+        [entity_id for ranked in top.values() for entity_id, _ in ranked]
+    )
+    return {
+        kind: [(entities[entity_id], stories) for entity_id, stories in ranked]
+        for kind, ranked in top.items()
+    }
 
 
-def relationship_cards(entity: Entity) -> list[dict]:
-    """Return the entity's latest public relationships, newest first, with their topics' names.
-
-    Each card holds ids, not entities: `entities.panels` names them when it draws them.
-    """
-    cards = list(
+def relationship_groups(entity: Entity) -> list[tuple[str, list[Relationship]]]:
+    """Return the company's latest public relationships grouped by kind, partnerships first,
+    each with the company's `partner` in it."""
+    relationships = (
         Relationship.objects.public()
         .involving(entity)
         .newest_first()
-        .values("id", "kind", "last_seen", "company_a_id", "company_b_id")[:RELATIONSHIP_CARDS]
+        .select_related("company_a", "company_b")
+        .prefetch_related("topics")[:RELATIONSHIP_CARDS]
     )
-    # The names alone, in one plain query: a prefetch builds a manager per card to hold them.
-    topic_names = defaultdict(list)
-    for relationship_id, name in (
-        Relationship.topics.through.objects.filter(
-            relationship_id__in=[card["id"] for card in cards]
+    grouped: dict[str, list[Relationship]] = {kind: [] for kind in Relationship.Kind.values}
+    for relationship in relationships:
+        relationship.partner = (
+            relationship.company_b
+            if relationship.company_a_id == entity.pk
+            else relationship.company_a
         )
-        .order_by("topic__slug")
-        .values_list("relationship_id", "topic__name")
-    ):
-        topic_names[relationship_id].append(name)
-    for card in cards:
-        card["topic_names"] = topic_names[card["id"]]
-    return cards
+        grouped[relationship.kind].append(relationship)
+    return [(Relationship.Kind(kind).label, items) for kind, items in grouped.items() if items]
 
 
 def published_evidence(relationships):

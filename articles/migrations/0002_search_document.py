@@ -43,6 +43,6 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0002_editorial_groups")]
+    dependencies = [("articles", "0001_initial")]
 
     operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]

@@ -1,15 +1,16 @@
-"""Celery tasks: thin wrappers that take ids and call services."""
+"""Celery tasks: thin wrappers that take ids and call the tagging services."""
 
+import functools
 import logging
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, transaction
 from django.utils import timezone
 
-from articles.models import Article
-
-from . import panels, services
+from . import tagging
+from .models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,18 @@ logger = logging.getLogger(__name__)
 RETRYABLE_ERRORS = (DatabaseError, InterfaceError)
 
 
+class NewsroomTask(DjangoTask):
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        """Send the task once the transaction commits.
+
+        With the broker down the change stands all the same: the failure is logged, the
+        article stays pending, and the sweep sends it again later.
+        """
+        transaction.on_commit(functools.partial(self.delay, *args, **kwargs), robust=True)
+
+
 @shared_task(
+    base=NewsroomTask,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -30,32 +42,22 @@ RETRYABLE_ERRORS = (DatabaseError, InterfaceError)
 def tag_article(self, article_id: int) -> bool:
     """Tag one article; safe to run twice."""
     try:
-        tagged = services.article_tag(article_id=article_id)
+        tagged = tagging.article_tag(article_id=article_id)
     except RETRYABLE_ERRORS:
         if self.request.retries >= self.max_retries:
-            services.article_tagging_failed(article_id=article_id, error="Database unavailable.")
+            tagging.article_tagging_failed(article_id=article_id, error="Database unavailable.")
         raise
     except Exception as error:
         logger.exception("Tagging article %s failed", article_id)
-        services.article_tagging_failed(article_id=article_id, error=repr(error))
+        tagging.article_tagging_failed(article_id=article_id, error=repr(error))
         raise
-    if tagged:
-        transaction.on_commit(lambda: enqueue(count_entity_panels, article_id))
-        if settings.NEWSDESK_DISCOVERY_ENABLED:
-            transaction.on_commit(lambda: enqueue(discover_candidates, article_id))
+    if tagged and settings.NEWSDESK_DISCOVERY_ENABLED:
+        discover_candidates.delay_on_commit(article_id)
     return tagged
 
 
-@shared_task(acks_late=True, autoretry_for=RETRYABLE_ERRORS, retry_backoff=True, max_retries=3)
-def count_entity_panels(article_id: int) -> int:
-    """Count the panels of what a story names before readers ask; safe to run twice.
-
-    Lost, it costs nothing but time: the first reader of each page counts them.
-    """
-    return panels.count_panels_named_in(article_id)
-
-
 @shared_task(
+    base=NewsroomTask,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=RETRYABLE_ERRORS,
@@ -64,16 +66,16 @@ def count_entity_panels(article_id: int) -> int:
 )
 def discover_candidates(article_id: int) -> int:
     """Find names the knowledge base lacks in one article; slower, so it has its own queue."""
-    return services.article_discover(article_id=article_id)
+    return tagging.article_discover(article_id=article_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(base=NewsroomTask, acks_late=True)
 def sweep_stale_tagging() -> int:
     """Re-enqueue articles left pending or running, e.g. saved while the broker was down.
 
-    It also brings relationship dates up to date with stories whose embargo lifted lately.
+    It also dates the relationships of stories whose embargo lifted lately.
     """
-    services.relationships_refresh_lifted_embargoes(
+    tagging.relationships_refresh_lifted_embargoes(
         since=timezone.now() - timezone.timedelta(days=1)
     )
     threshold = timezone.now() - timezone.timedelta(seconds=settings.NEWSDESK_TAGGING_STALE_SECONDS)
@@ -84,15 +86,3 @@ def sweep_stale_tagging() -> int:
     if article_ids:
         logger.info("Sweep re-enqueued %d article(s) for tagging", len(article_ids))
     return len(article_ids)
-
-
-def enqueue(task, *args) -> bool:
-    """Send a task; when the broker is down, log it and leave the sweep to send it later."""
-    try:
-        task.delay(*args)
-    except Exception:
-        logger.warning(
-            "Could not enqueue %s%r; the sweep will retry", task.name, args, exc_info=True
-        )
-        return False
-    return True
