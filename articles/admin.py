@@ -445,8 +445,9 @@ class RelationshipAdmin(PublicRecordAdmin):
         relationship_save(relationship=obj, topics=topics)
 
     def save_related(self, request, form, formsets, change):
-        # The topics were saved with the relationship; the evidence is read-only.
-        pass
+        # The topics were saved with the relationship; the evidence inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description="Confirm", permissions=["change"])
     def confirm(self, request, queryset):

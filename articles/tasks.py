@@ -1,6 +1,5 @@
 """Celery tasks: thin wrappers that take ids and call the tagging services."""
 
-import functools
 import logging
 
 from celery import shared_task
@@ -26,7 +25,7 @@ class NewsroomTask(DjangoTask):
         With the broker down the change stands all the same: the failure is logged, the
         article stays pending, and the sweep sends it again later.
         """
-        transaction.on_commit(functools.partial(self.delay, *args, **kwargs), robust=True)
+        transaction.on_commit(lambda: self.delay(*args, **kwargs), robust=True)
 
 
 @shared_task(

@@ -38,10 +38,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # An ETag on every page, and 304 for a reader who has it, cached page or not.
-    "django.middleware.http.ConditionalGetMiddleware",
     # Outside whitenoise, so that static files get the policy headers too.
     "newsdesk.middleware.SecurityHeadersMiddleware",
+    # An ETag on every page, and 304 for a reader who has it, cached page or not.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from articles.cache import new_site_generation
 from articles.models import Article
 from articles.services import article_save, article_transition
+from entities.knowledge_base import kb_changed
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory, UserFactory
 
@@ -24,16 +26,16 @@ def require_service(what: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_public_cache():
-    """Start each test with no cached page: the database a cached page showed is gone.
+def fresh_caches():
+    """Start each test with no cached page and a dictionary compiled anew: the database they
+    were made from is gone.
 
-    Inside a test, the expiry hooks that run on commit do not run (the test's transaction is
-    rolled back, never committed), so a test that changes what a page shows and reads it
-    again expires the cache itself, as tests/test_public_cache.py does.
+    Inside a test, the hooks that run on commit do not run (the test's transaction is rolled
+    back, never committed): a test that changes what a page shows and reads it again runs
+    them itself (django_capture_on_commit_callbacks), as tests/test_public_cache.py does.
     """
-    from articles.cache import new_site_generation
-
     new_site_generation()
+    kb_changed()
 
 
 @pytest.fixture

@@ -67,10 +67,13 @@ SAMPLE_INVALID_STORY_FILTERS = [
 
 
 def get(client, url, params=None, raw=""):
-    """GET the url keeping its own query string, plus params and a raw query string."""
+    """GET the url keeping its own query string, plus params and a raw query string.
+
+    A parameter the page does not read is dropped by a redirect, which is followed.
+    """
     query = urlencode(params or {}, doseq=True)
     joined = "&".join(part for part in [urlsplit(url).query, query, raw] if part)
-    return client.get(f"{urlsplit(url).path}?{joined}")
+    return client.get(f"{urlsplit(url).path}?{joined}", follow=True)
 
 
 def story_count(response) -> int:

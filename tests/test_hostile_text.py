@@ -195,7 +195,7 @@ def test_hostile_search_words_are_escaped(client, hostile):
     ],
 )
 def test_hostile_filter_values_are_escaped_in_form_errors_and_links(client, hostile, url):
-    response = client.get(url)
+    response = client.get(url, follow=True)
     assert response.status_code == 200
     assert_no_markup_from_text(text(response))
 

@@ -1,5 +1,6 @@
 """A small knowledge base for pipeline tests, built through the ORM."""
 
+from entities.knowledge_base import kb_changed
 from entities.models import Alias, Entity
 
 
@@ -65,4 +66,5 @@ def make_small_kb() -> dict[str, Entity]:
         [("Nvidia H100", plain), ("H100", plain)],
         maker=kb["nvidia"],
     )
+    kb_changed()  # as the services do after an editor's change
     return kb

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from articles import services, tagging
 from articles.models import Article, Mention
+from articles.services import knowledge_save
 from entities.models import Alias, Candidate, Entity, Relationship
 from tests.admin_forms import article_form
 from tests.entities.kb import make_small_kb
@@ -82,14 +83,14 @@ def test_entity_choice_is_an_autocomplete_not_a_select_of_every_entity(chief_cli
 def test_editor_may_search_entities_for_a_mention(editor_client, kb):
     response = editor_client.get(
         "/admin/autocomplete/",
-        {"app_label": "entities", "model_name": "mention", "field_name": "entity", "term": "LG"},
+        {"app_label": "articles", "model_name": "mention", "field_name": "entity", "term": "LG"},
     )
     assert {r["text"] for r in response.json()["results"]} >= {"LG Electronics", "LG Corp"}
 
 
 def test_merge_moves_aliases_and_mentions(chief_client, tagged_article, kb):
-    duplicate = Entity.objects.create(kind="company", slug="nvidia-corp", name="NVIDIA Corp")
-    Alias.objects.create(entity=duplicate, text="NVIDIA Corporation")
+    duplicate = Entity(kind="company", slug="nvidia-corp", name="NVIDIA Corp")
+    knowledge_save(saved=[duplicate, Alias(entity=duplicate, text="NVIDIA Corporation")])
     other = ArticleFactory(body="NVIDIA Corporation reported record sales.")
     tagging.article_tag(article_id=other.pk)
     assert other.mentions.get().entity == duplicate

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles import tagging, tasks
 from articles.models import Article, Mention
-from articles.services import article_save
+from articles.services import article_save, knowledge_save
 from entities import knowledge_base
 from entities.models import Alias, Relationship, Topic
 from tests.entities.kb import make_small_kb
@@ -187,7 +187,7 @@ def test_save_succeeds_when_the_broker_is_down_and_the_sweep_tags_later(
 def test_dictionary_is_rebuilt_only_when_the_knowledge_base_changes(kb):
     first = knowledge_base.get_dictionary()
     assert knowledge_base.get_dictionary() is first
-    Alias.objects.create(entity=kb["nvidia"], text="NVDA", case_sensitive=True)
+    knowledge_save(saved=[Alias(entity=kb["nvidia"], text="NVDA", case_sensitive=True)])
     second = knowledge_base.get_dictionary()
     assert second is not first
     assert knowledge_base.get_dictionary() is second

@@ -127,7 +127,7 @@ def show_publicly(model, obj, stage) -> list[str]:
         pages += [other.get_absolute_url(), "/companies/other-co/rss/", "/companies/other-co/atom/"]
     elif model == "outlet":
         Article.objects.filter(pk=story.pk).update(outlet=obj)
-        pages += [story.get_absolute_url(), f"/?outlet={obj.pk}"]
+        pages += [story.get_absolute_url(), f"/search/?q=Hostile&outlet={obj.pk}"]
     elif model in {"entity", "alias"}:
         entity = obj if model == "entity" else obj.entity
         Mention.objects.create(article=story, entity=entity, count=1, salience=0.6)
@@ -152,7 +152,7 @@ def show_publicly(model, obj, stage) -> list[str]:
             "/partnerships/topics/hostile/atom/",
             relationship.get_absolute_url(),
         ]
-    new_site_generation()  # the updates above went around the signals that expire cached feeds
+    new_site_generation()  # the updates above went around the services that expire pages
     return pages
 
 

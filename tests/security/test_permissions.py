@@ -140,7 +140,7 @@ VIEWS = [
     # The entity autocomplete behind the mention inline.
     (
         "mention entity autocomplete",
-        lambda o: "/admin/autocomplete/?app_label=entities&model_name=mention&field_name=entity&term=nv",
+        lambda o: "/admin/autocomplete/?app_label=articles&model_name=mention&field_name=entity&term=nv",
         "login", 200, 200, 200,
     ),
     # Accounts: superusers only.
