@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
@@ -55,6 +56,7 @@ class PublicRecordAdmin(admin.ModelAdmin):
 class OutletAdmin(PublicRecordAdmin):
     list_display = ["name", "homepage", "default_language"]
     search_fields = ["name"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MentionEntityAutocomplete(AutocompleteSelect):

@@ -72,6 +72,7 @@ def main() -> None:
     from . import engine, knowledge_base, report, seed, site, task
     from .database import with_retries
 
+    progress(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}")
     progress("migrating")
     call_command("migrate", verbosity=0)
     sections = arguments.only or SECTIONS

@@ -76,15 +76,6 @@ def generated_alias_count() -> int:
     return TOTAL_ALIASES - starter_aliases
 
 
-def benchmark_records() -> tuple[list[EntityRecord], list[AliasRecord]]:
-    """Return the generated records and, numbered after them, the starter KB's."""
-    alias_count = generated_alias_count()
-    # Generated entity ids count up from 1 to at most alias_count.
-    return knowledge_base_records(
-        alias_count=alias_count, extra_records=starter_records(first_id=alias_count + 1)
-    )
-
-
 def load_into_database() -> dict[str, int]:
     """Load the starter KB and the generated entities unless they are there; return counts."""
     starter = starter_rows()

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from django.utils import timezone
-from entities.services import article_discover, article_tag, relationships_refresh_seen
 
 from articles.models import Article, Outlet, RelationshipEvidence, text_fingerprint
+from articles.tagging import article_discover, article_tag, relationships_refresh_seen
 from entities.knowledge_base import alias_records, entity_records, get_dictionary
 from entities.models import Relationship
 

@@ -170,13 +170,6 @@ class RelationshipQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(F("last_seen").desc(nulls_last=True), "-pk")
 
-    def company_ids(self) -> set[int]:
-        """Return the ids of the companies on either side of these relationships."""
-        ids = set()
-        for pair in self.values_list("company_a_id", "company_b_id"):
-            ids.update(pair)
-        return ids
-
 
 class Relationship(models.Model):
     class Kind(models.TextChoices):

@@ -62,6 +62,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class EntityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Entity
+        skip_postgeneration_save = True
 
     kind = Entity.Kind.COMPANY
     name = factory.Sequence(lambda n: f"Company {n}")
