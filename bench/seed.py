@@ -77,17 +77,17 @@ RARE_WORD_CHANCE = 0.02
 SEEDED_TABLES = [
     "articles_article",
     "articles_historicalarticle",
-    "entities_mention",
-    "entities_relationshipevidence",
+    "articles_mention",
+    "articles_relationshipevidence",
     "entities_relationship_topics",
     "entities_relationship",
-    "entities_candidatesighting",
+    "articles_candidatesighting",
 ]
 # Secondary indexes are dropped during the load and rebuilt after: much faster in bulk.
 REBUILT_INDEX_TABLES = [
     "articles_article",
-    "entities_mention",
-    "entities_relationshipevidence",
+    "articles_mention",
+    "articles_relationshipevidence",
     "entities_relationship",
     "entities_relationship_topics",
 ]
@@ -134,7 +134,7 @@ def biggest_company_slugs(count: int = 2) -> list[str]:
     """Return the slugs of the companies with the most published stories, biggest first."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.slug FROM entities_entity e JOIN entities_mention m ON m.entity_id = e.id"
+            "SELECT e.slug FROM entities_entity e JOIN articles_mention m ON m.entity_id = e.id"
             " WHERE e.kind = 'company' AND m.entity_id IN (SELECT id FROM entities_entity"
             " WHERE kind = 'company' AND slug !~ %s ORDER BY id LIMIT 50)"
             " GROUP BY e.slug ORDER BY count(*) DESC LIMIT %s",
@@ -258,7 +258,7 @@ def _insert_mentions(cursor) -> None:
     # The first draw is the story's subject; half the second draws are subjects too.
     cursor.execute(
         """
-        INSERT INTO entities_mention (
+        INSERT INTO articles_mention (
             article_id, entity_id, count, offsets, snippet, confidence, salience, is_subject,
             article_published_at, origin, status)
         SELECT DISTINCT ON (draw.article_id, cast_member.entity_id)
@@ -294,9 +294,9 @@ def _insert_relationships(cursor) -> None:
             CASE WHEN subject.slug < partner.slug THEN subject.id ELSE partner.id END AS a_id,
             CASE WHEN subject.slug < partner.slug THEN partner.id ELSE subject.id END AS b_id,
             m1.article_id, a.status, a.published_at
-        FROM entities_mention m1
+        FROM articles_mention m1
         JOIN entities_entity subject ON subject.id = m1.entity_id AND subject.kind = 'company'
-        JOIN entities_mention m2 ON m2.article_id = m1.article_id AND m2.entity_id <> m1.entity_id
+        JOIN articles_mention m2 ON m2.article_id = m1.article_id AND m2.entity_id <> m1.entity_id
         JOIN bench_cast c2 ON c2.entity_id = m2.entity_id AND c2.rank <= %(partner_ranks)s
         JOIN entities_entity partner ON partner.id = m2.entity_id AND partner.kind = 'company'
         JOIN articles_article a ON a.id = m1.article_id
@@ -322,7 +322,7 @@ def _insert_relationships(cursor) -> None:
     )
     cursor.execute(
         """
-        INSERT INTO entities_relationshipevidence (
+        INSERT INTO articles_relationshipevidence (
             relationship_id, article_id, sentence, start, "end", in_title, cues, confidence)
         SELECT r.id, ev.article_id, sentence, 0, length(sentence), false,
             jsonb_build_array(split_part(phrase, ' ', 2)), 0.8

@@ -31,7 +31,7 @@ def newsroom(db):
 def planner(newsroom):
     require_postgresql()
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE entities_mention")
+        cursor.execute("VACUUM ANALYZE articles_mention")
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("SET enable_bitmapscan = off")
     yield

@@ -32,7 +32,7 @@ QUEUE_KEYS = [
     for suffix in ["", "\x06\x163", "\x06\x166", "\x06\x169"]
 ]
 UNACKED_KEYS = ["unacked", "unacked_index", "unacked_mutex"]
-TASK_LINE = r"Task entities\.tasks\.tag_article\[(?P<id>[0-9a-f-]+)\]"
+TASK_LINE = r"Task articles\.tasks\.tag_article\[(?P<id>[0-9a-f-]+)\]"
 SUCCEEDED = re.compile(TASK_LINE + r" succeeded in [0-9.e-]+s: (?P<result>True|False)")
 RETRIED = re.compile(TASK_LINE + r" retry: ")
 
