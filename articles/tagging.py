@@ -1,11 +1,9 @@
 """Tagging a story: the engine's matches saved as its mentions and relationship evidence."""
 
-from datetime import datetime
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db import transaction
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from entities.knowledge_base import get_dictionary
@@ -103,14 +101,15 @@ def relationships_refresh_seen(relationship_ids) -> int:
         )
         .values_list("pk", "first", "last", "first_seen", "last_seen")
     )
-    changed = 0
-    for pk, first, last, first_seen, last_seen in rows:
-        if (first, last) != (first_seen, last_seen):
-            Relationship.objects.filter(pk=pk).update(first_seen=first, last_seen=last)
-            changed += 1
+    changed = [
+        Relationship(pk=pk, first_seen=first, last_seen=last)
+        for pk, first, last, first_seen, last_seen in rows
+        if (first, last) != (first_seen, last_seen)
+    ]
+    Relationship.objects.bulk_update(changed, ["first_seen", "last_seen"])
     if changed:
         site_changed()
-    return changed
+    return len(changed)
 
 
 def relationships_refresh_lifted_embargoes(*, since) -> int:
@@ -205,14 +204,12 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
 def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> bool:
     """Replace the article's relationship evidence, creating the relationships it names.
 
-    A relationship the article shows takes the article's date into its seen dates (the other
-    evidence is unchanged, so its dates need no fresh look); only a relationship that lost
-    the article's evidence is dated again from all its evidence, or deleted when it has none
-    left and no editor has confirmed or rejected it. Return whether that changed any dates.
+    A relationship left with no evidence is deleted unless an editor confirmed or rejected
+    it. Every relationship the article showed, or shows now, is dated again from the stories
+    readers can see: return whether any date changed.
     """
     previous = _delete_evidence(article)
-    seen_at = article.public_since if article.is_public else None
-    relationships = _relationships_seen(matches, seen_at=seen_at)
+    relationships = _relationships_by_key({_relationship_key(match) for match in matches})
     RelationshipEvidence.objects.bulk_create(
         RelationshipEvidence(
             relationship_id=relationships[_relationship_key(match)].pk,
@@ -228,13 +225,12 @@ def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> b
         for evidence in match.evidence
     )
     _add_topics(matches, relationships)
-    lost = previous - {relationship.pk for relationship in relationships.values()}
-    if not lost:
-        return False
-    Relationship.objects.filter(
-        pk__in=lost, status=Relationship.Status.DETECTED, evidence__isnull=True
-    ).delete()
-    return relationships_refresh_seen(lost) > 0
+    shown = {relationship.pk for relationship in relationships.values()}
+    if lost := previous - shown:
+        Relationship.objects.filter(
+            pk__in=lost, status=Relationship.Status.DETECTED, evidence__isnull=True
+        ).delete()
+    return relationships_refresh_seen(previous | shown) > 0
 
 
 def _delete_evidence(article: Article) -> set[int]:
@@ -259,25 +255,18 @@ def _relationship_key(match: RelationshipMatch) -> RelationshipKey:
     return (*match.company_ids, str(match.kind))
 
 
-def _relationships_seen(
-    matches: list[RelationshipMatch], *, seen_at: datetime | None
-) -> dict[RelationshipKey, RelationshipRow]:
-    """Return the relationship each match shows, creating the missing ones, seen at `seen_at`.
-
-    `seen_at` is the article's publication time, or None while readers cannot see it.
-    """
-    keys = {_relationship_key(match) for match in matches}
-    relationships = _relationships_by_key(keys)
-    _relationships_widen_seen({relationship.pk for relationship in relationships.values()}, seen_at)
-    missing = keys - relationships.keys()
-    if missing:
-        relationships |= _relationships_create(missing, seen_at=seen_at)
-    return relationships
-
-
 def _relationships_by_key(keys: set[RelationshipKey]) -> dict[RelationshipKey, RelationshipRow]:
+    """Return the relationship of each key, creating the missing ones.
+
+    Created with no conflict check first, so that a concurrent tagging creating the same
+    ones shares its rows.
+    """
     if not keys:
         return {}
+    Relationship.objects.bulk_create(
+        [Relationship(company_a_id=a, company_b_id=b, kind=kind) for a, b, kind in sorted(keys)],
+        ignore_conflicts=True,
+    )
     company_a_ids, company_b_ids, kinds = (set(column) for column in zip(*keys, strict=True))
     # Three IN lists compile much faster than one OR per key; the few extra rows they may
     # match (crossed pairs) are dropped below.
@@ -288,37 +277,6 @@ def _relationships_by_key(keys: set[RelationshipKey]) -> dict[RelationshipKey, R
         (company_a_id, company_b_id, kind): RelationshipRow(pk, topics_edited)
         for company_a_id, company_b_id, kind, pk, topics_edited in rows
         if (company_a_id, company_b_id, kind) in keys
-    }
-
-
-def _relationships_create(
-    keys: set[RelationshipKey], *, seen_at: datetime | None
-) -> dict[RelationshipKey, RelationshipRow]:
-    """Create the relationships with these keys, first and last seen at `seen_at`."""
-    relationships = [
-        Relationship(
-            company_a_id=company_a_id,
-            company_b_id=company_b_id,
-            kind=kind,
-            first_seen=seen_at,
-            last_seen=seen_at,
-        )
-        for company_a_id, company_b_id, kind in sorted(keys)
-    ]
-    try:
-        with transaction.atomic():
-            Relationship.objects.bulk_create(relationships)
-    except IntegrityError:
-        # A concurrent tagging created some of them first: share its rows, with this date too.
-        Relationship.objects.bulk_create(relationships, ignore_conflicts=True)
-        shared = _relationships_by_key(keys)
-        _relationships_widen_seen({relationship.pk for relationship in shared.values()}, seen_at)
-        return shared
-    return {
-        (relationship.company_a_id, relationship.company_b_id, relationship.kind): RelationshipRow(
-            relationship.pk, relationship.topics_edited
-        )
-        for relationship in relationships
     }
 
 
@@ -358,25 +316,6 @@ def _topic_ids(slugs: set[str]) -> dict[str, int]:
         )
         topic_ids |= dict(Topic.objects.filter(slug__in=missing).values_list("slug", "pk"))
     return topic_ids
-
-
-def _relationships_widen_seen(relationship_ids: set[int], seen_at: datetime | None) -> None:
-    """Stretch the relationships' seen dates to take in `seen_at`, unless it is None."""
-    if not relationship_ids or seen_at is None:
-        return
-    seen = Value(seen_at)
-    # Rows whose dates already take it in are left alone, unlocked for concurrent taggings.
-    outside = (
-        Q(first_seen__isnull=True)
-        | Q(last_seen__isnull=True)
-        | Q(first_seen__gt=seen_at)
-        | Q(last_seen__lt=seen_at)
-    )
-    # Least and Greatest return NULL on SQLite when a date is missing: Coalesce covers both.
-    Relationship.objects.filter(outside, pk__in=relationship_ids).update(
-        first_seen=Coalesce(Least("first_seen", seen), seen),
-        last_seen=Coalesce(Greatest("last_seen", seen), seen),
-    )
 
 
 def _snippet(body: str, match: EntityMatch) -> str:
