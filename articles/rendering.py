@@ -1,11 +1,9 @@
 """Turn an article's plain-text body into safe HTML paragraphs with its entities linked."""
 
-import re
-
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+from entities.tagging.text import paragraph_spans
 
 
 def linked_paragraphs(body: str, links: list[tuple[int, int, str]]) -> list[SafeString]:
@@ -14,13 +12,7 @@ def linked_paragraphs(body: str, links: list[tuple[int, int, str]]) -> list[Safe
     Every piece of text is escaped; overlapping or out-of-range spans are skipped.
     """
     links = sorted(link for link in links if 0 <= link[0] < link[1] <= len(body))
-    paragraphs, start = [], 0
-    for separator in [*PARAGRAPH_BREAK.finditer(body), None]:
-        end = separator.start() if separator else len(body)
-        paragraphs.append(_render(body, start, end, links))
-        if separator:
-            start = separator.end()
-    return [paragraph for paragraph in paragraphs if paragraph]
+    return [_render(body, start, end, links) for start, end in paragraph_spans(body)]
 
 
 def _render(body: str, start: int, end: int, links) -> SafeString:
@@ -34,5 +26,5 @@ def _render(body: str, start: int, end: int, links) -> SafeString:
         )
         cursor = link_end
     parts.append(escape(body[cursor:end]))
-    html = "".join(parts).strip().replace("\n", "<br>")
+    html = "".join(parts).replace("\n", "<br>")
     return mark_safe(html)  # noqa: S308  (every part above is escaped or built by format_html)

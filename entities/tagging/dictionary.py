@@ -24,12 +24,13 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from .lexicons import word_list
 from .normalize import DASHES, has_word_character, name_forms, search_key
 from .types import AliasRecord, EntityKind, EntityRecord
 
 _DASH = re.compile(f"[-{DASHES}]")
 # Name suffixes that are never the family name ("Martin Luther King Jr.").
-_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_NAME_SUFFIXES = frozenset(word_list("names/suffixes"))
 
 
 class AliasEntry(NamedTuple):

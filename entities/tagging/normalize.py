@@ -3,11 +3,11 @@
 Two forms are used.
 
 The *name form* of a short string (an alias, or the stretch of text a candidate match
-covers) is what names are compared on: apostrophe variants (’ ‘ ʼ ′ `) become ', zero-width
-characters (U+200B/C/D, U+2060, U+FEFF, soft hyphen) are dropped, NFKC is applied, every
-kind of whitespace becomes a space and runs of it one space, every dash or hyphen becomes a
-space, and ™/℠ are dropped (NFKC would glue them on as "TM"). `name_forms` returns it
-case-preserved and casefolded.
+covers) is what names are compared on: every apostrophe (`text.APOSTROPHES`) becomes ',
+zero-width characters (U+200B/C/D, U+2060, U+FEFF, soft hyphen) are dropped, NFKC is applied,
+every kind of whitespace becomes a space and runs of it one space, every dash or hyphen
+becomes a space, and ™/℠ are dropped (NFKC would glue them on as "TM"). `name_forms` returns
+it case-preserved and casefolded.
 
 The *search form* of a whole text is what the Aho–Corasick automaton scans: the casefolded
 NFKC text in which every character that is not a word character (letter, digit, underscore)
@@ -35,7 +35,8 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 
-APOSTROPHES = "’‘ʼ′`"
+from .text import APOSTROPHES
+
 DASHES = "‐‑‒–—―−﹘﹣－"
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # NFKC turns these into letters ("Apple™" → "AppleTM"), which would hide the name.
@@ -45,7 +46,7 @@ DROPPED_SYMBOLS = "™℠"
 _STAND_INS = {
     **dict.fromkeys("\u202f\u2002\u2003\u2007\u2008\u2009\u200a\u2028\u2029\u3000℠", " "),
     **dict.fromkeys("\u2010\u2011\u2012\u2015\u2212", "-"),
-    **dict.fromkeys("\u02bc\u2032", "'"),
+    **{apostrophe: "'" for apostrophe in APOSTROPHES if not apostrophe.encode("cp1252", "ignore")},
 }
 _WHITESPACE = "".join(character for character in map(chr, range(0x3001)) if character.isspace())
 _UNIFY = str.maketrans(

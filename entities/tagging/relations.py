@@ -3,8 +3,9 @@
 A sentence (the title counts as one) relates the distinct companies it refers to: a company
 named outright, a person standing for the company they work for, a product standing for
 its maker, or an opening pronoun ("They", "La société") standing for the previous
-sentence's main company. Cue words from `lexicons` decide the kind of relationship; a
-negation or denial anywhere in the sentence cancels it.
+sentence's main company. Cue words (the lists in `data/*/relations/`, whose entry syntax
+`data/README.md` describes) decide the kind of relationship; a negation or denial anywhere
+in the sentence cancels it.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from enum import IntEnum
 from itertools import combinations
 from typing import NamedTuple, Protocol
 
-from entities.tagging import lexicons
-from entities.tagging.sentences import split_sentences
+from entities.tagging.lexicons import LANGUAGES, topics, word_list
+from entities.tagging.text import APOSTROPHE, APOSTROPHES, split_sentences, straight_apostrophes
 from entities.tagging.types import (
     EntityKind,
     EntityMatch,
@@ -63,18 +64,18 @@ _EXCLUDED_LIST = "excluded"
 _BUY_LIST = "buy"
 _ACQUIRE_LIST = "acquire"
 _NEGATION_LIST = "negation"
-_TOPIC_LISTS = frozenset(lexicons.TOPICS)
+_TOPIC_LISTS = frozenset(topics())
 
 
 # What "…" in a lexicon entry stands for: up to three words within the clause.
 _WORD_GAP = r"(?:[^\s.;:!?]+\s+){0,3}?"
 # Characters that can sit right before a word; phrase matching sees them as spaces, so
 # every phrase pattern can start with a literal space (see `_PhraseMatcher`).
-_WORD_SEPARATORS = "'’ʼ‘([«“\"/—\n\u00a0\u202f"
+_WORD_SEPARATORS = APOSTROPHES + '([«“"/—\n\u00a0\u202f'
 
 
 def _phrase_atoms(entry: str, *, apostrophe: str = " ") -> list[str]:
-    """Translate a lexicon entry (syntax in `lexicons`) into one regex piece per character."""
+    """Translate a word-list entry (see `data/README.md`) into one regex piece per character."""
     atoms: list[str] = []
     words = entry.split(" ")
     for index, word in enumerate(words):
@@ -246,55 +247,43 @@ _CUE_LISTS = {
 
 
 class _LanguageRules:
-    """The lexicons of one language (or all of them), compiled."""
+    """The word lists of one language (or all of them), compiled."""
 
     def __init__(self, languages: tuple[str, ...]) -> None:
-        def entries(table: Mapping[str, tuple[str, ...]]) -> list[str]:
-            return [entry for code in languages for entry in table.get(code, ())]
+        def entries(name: str) -> tuple[str, ...]:
+            return word_list(f"relations/{name}", languages)
 
         # Earlier lists win a phrase they share with later ones: exclusions first, then
         # buying words, then strong cues before weak ones, then negations and topics.
         cue_lists = {
-            _EXCLUDED_LIST: entries(lexicons.CUE_EXCLUSIONS),
-            _BUY_LIST: entries(lexicons.BUY_WORDS),
-            _ACQUIRE_LIST: entries(lexicons.ACQUIRE_WORDS),
+            _EXCLUDED_LIST: entries("exclusions"),
+            _BUY_LIST: entries("buy"),
+            _ACQUIRE_LIST: entries("acquire"),
         }
         for strong in (True, False):
             for kind in RelationshipKind:
-                cue_lists[_cue_list(kind, strong)] = [
-                    entry
-                    for code in languages
-                    if kind in lexicons.RELATIONSHIP_CUES[code]
-                    for entry in (
-                        lexicons.RELATIONSHIP_CUES[code][kind].strong
-                        if strong
-                        else lexicons.RELATIONSHIP_CUES[code][kind].weak
-                    )
-                ]
+                cue_lists[_cue_list(kind, strong)] = entries(_cue_list(kind, strong))
         # One scan per sentence finds cues, negations and topics together.
         self.phrases = _PhraseMatcher(
             {
                 **cue_lists,
-                _NEGATION_LIST: entries(lexicons.NEGATION_CUES),
-                **{
-                    topic: [entry for code in ("", *languages) for entry in by_code.get(code, ())]
-                    for topic, by_code in lexicons.TOPICS.items()
-                },
+                _NEGATION_LIST: entries("negations"),
+                **{topic: word_list(f"topics/{topic}", languages) for topic in topics()},
             }
         )
-        self.supplier_marker = _PhraseMatcher({"marker": entries(lexicons.SUPPLIER_MARKERS)})
-        goods = {"goods": entries(lexicons.GOODS_WORDS)}
+        self.supplier_marker = _PhraseMatcher({"marker": entries("supplier_markers")})
+        goods = {"goods": entries("goods")}
         self.goods = _PhraseMatcher(goods)
         # "Nvidia chips", "Nvidia's GPUs": goods right after a company's name.
         self.goods_after_name = _PhraseMatcher(goods, prefix="(?: s)?")
         # "chip designer Arm" names a company, not chips.
-        self.company_role = _PhraseMatcher({"role": entries(lexicons.COMPANY_ROLE_WORDS)})
-        self.stake = _PhraseMatcher({"stake": entries(lexicons.STAKE_WORDS)})
+        self.company_role = _PhraseMatcher({"role": entries("company_roles")})
+        self.stake = _PhraseMatcher({"stake": entries("stakes")})
         # Checked on the raw text at each sentence start, so it reads apostrophes itself.
-        openers = sorted(entries(lexicons.ANAPHORA_OPENERS), key=len, reverse=True)
+        openers = sorted(entries("anaphora_openers"), key=len, reverse=True)
         self.anaphora = re.compile(
             r"[\W_]*(?:"
-            + "|".join("".join(_phrase_atoms(entry, apostrophe="['’ʼ]")) for entry in openers)
+            + "|".join("".join(_phrase_atoms(entry, apostrophe=APOSTROPHE)) for entry in openers)
             + r")(?!\w)",
             re.IGNORECASE,
         )
@@ -307,9 +296,9 @@ class _LanguageRules:
         )
 
 
-_RULES = {code: _LanguageRules((code,)) for code in lexicons.LANGUAGES}
+_RULES = {code: _LanguageRules((code,)) for code in LANGUAGES}
 # Unknown or mixed language: every language's words.
-_ANY_LANGUAGE_RULES = _LanguageRules(lexicons.LANGUAGES)
+_ANY_LANGUAGE_RULES = _LanguageRules(LANGUAGES)
 
 
 # One place a sentence refers to a company: (start, end, company id, how). A plain tuple,
@@ -626,4 +615,4 @@ def _classify_purchase(
 def _cue_text(sentence: _Sentence, match: re.Match[str]) -> str:
     """Return a matched cue as reported: lower-case, single-spaced, straight apostrophes."""
     cue = sentence.text[match.start() : match.end() - 1].lower()
-    return " ".join(cue.replace("’", "'").replace("ʼ", "'").split())
+    return " ".join(straight_apostrophes(cue).split())

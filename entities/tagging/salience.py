@@ -6,8 +6,8 @@ For an entity with mentions in the body:
                + 0.40 × mentions / max(most_mentions, 3)
                + 0.25 × (1 − first_mention_offset / body_length)
 
-where in_first_paragraph is 1 if a mention starts in the body's first paragraph (paragraphs
-are separated by blank lines), most_mentions is the mention count of the most-mentioned
+where in_first_paragraph is 1 if a mention starts in the body's first paragraph (see
+`text.paragraph_spans`), most_mentions is the mention count of the most-mentioned
 entity of the article (never taken below 3, so that one mention in a short list of single
 mentions is not "the most mentioned"), and the last term rewards an early first mention
 (it is 0 with no body mention).
@@ -23,9 +23,9 @@ own too, it keeps the higher of the two scores.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
+from .text import iter_paragraph_spans
 from .types import EntityMatch
 
 SUBJECT_THRESHOLD = 0.5
@@ -36,14 +36,11 @@ EARLINESS_WEIGHT = 0.25
 MIN_REFERENCE_MENTIONS = 3
 IMPLIED_MAKER_WEIGHT = 0.5
 
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
-
 
 def first_paragraph_end(body: str) -> int:
     """Return the offset where the body's first paragraph ends."""
-    text_start = len(body) - len(body.lstrip())
-    blank_line = _BLANK_LINE.search(body, text_start)
-    return blank_line.start() if blank_line else len(body)
+    _, end = next(iter_paragraph_spans(body), (0, len(body)))
+    return end
 
 
 def salience_score(

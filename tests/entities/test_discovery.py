@@ -12,16 +12,15 @@ from hypothesis import strategies as st
 
 from entities.tagging import discovery
 from entities.tagging.discovery import (
-    FINDERS_BY_LANGUAGE,
+    NAME_MAX_CHARS,
     CapitalisedSpanFinder,
     FoundName,
     SpacyFrenchFinder,
     discover_candidates,
-    finder_for_language,
     load_french_ner,
     normalise_name,
-    split_sentences,
 )
+from entities.tagging.text import APOSTROPHES, split_sentences
 from entities.tagging.types import Candidate, EntityKind
 
 SEED_ARTICLE = (
@@ -79,6 +78,16 @@ class _FixedFinder:
             start = text.index(name)
             found.append(FoundName(name, start, start + len(name)))
         return found
+
+
+class _EveryOccurrenceFinder:
+    """Return every whole-word occurrence of one name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def find(self, text: str) -> list[FoundName]:
+        return [FoundName(self.name, start, end) for start, end in spans_of(text, [self.name])]
 
 
 # --- the capitalised-span rule (English) ---
@@ -167,7 +176,7 @@ def test_capitalised_finder_guesses_kind_from_cues(text: str, name: str, kind: E
 
 def test_capitalised_finder_ignores_a_title_case_headline():
     text = (
-        "Meta Hires Startup Founder In Blockbuster Data Deal\n"
+        "Meta Hires Startup Founder In Blockbuster Data Deal\n\n"
         "The deal values the start-up at $29 billion, said Helena Ruiz."
     )
 
@@ -180,6 +189,19 @@ def test_capitalised_finder_strips_french_elisions_from_its_spans():
 
     assert names(found) == ["Anthropic", "Oréal", "Apple"]
     assert all(text[name.start : name.end] == name.text for name in found)
+
+
+@pytest.mark.parametrize("apostrophe", list(APOSTROPHES))
+def test_every_apostrophe_makes_an_elision_or_a_possessive(apostrophe: str):
+    text = (
+        f"Le PDG d{apostrophe}Anthropic a vu l{apostrophe}équipe d{apostrophe}OpenAI{apostrophe}s."
+    )
+
+    found = CapitalisedSpanFinder("fr").find(text)
+
+    assert names(found) == ["Anthropic", "OpenAI"]
+    assert normalise_name(f"L{apostrophe}Oréal") == "Oréal"
+    assert normalise_name(f"OpenAI{apostrophe}s") == "OpenAI"
 
 
 @settings(max_examples=300, deadline=None)
@@ -351,43 +373,90 @@ def test_single_letters_and_numbers_are_never_candidates():
     assert [c.text for c in candidates] == ["Z9"]
 
 
-def test_caller_sentence_spans_set_the_examples():
-    text = "Orbital Labs grew; buyers were happy."
-
-    [candidate] = discover_candidates(
-        text=text, language="en", known_spans=[], sentence_spans=[(0, 17)]
+@pytest.mark.parametrize("language", ["en", "fr", ""])
+def test_examples_are_the_engines_sentences(language: str):
+    text = (
+        "Apple Inc. said C.C. Wei met Dr. Ruiz of Orbital Labs. Then it rained!\n"
+        "Orbital Labs said M. Dupont agreed.\n\nOrbital Labs grew"
     )
 
-    assert candidate.examples == ["Orbital Labs grew"]
+    [candidate] = discover_candidates(
+        text=text,
+        language=language,
+        known_spans=[],
+        finder=_EveryOccurrenceFinder("Orbital Labs"),
+        max_examples=5,
+    )
 
-
-def test_split_sentences_keeps_abbreviations_and_initials_inside_a_sentence():
-    text = "Apple Inc. said C.C. Wei met Dr. Ruiz. Then it rained!\nNew line"
-
-    assert [text[start:end] for start, end in split_sentences(text)] == [
-        "Apple Inc. said C.C. Wei met Dr. Ruiz.",
-        "Then it rained!",
-        "New line",
+    assert candidate.examples == [
+        text[start:end]
+        for start, end in split_sentences(text, language)
+        if "Orbital Labs" in text[start:end]
     ]
+    assert len(candidate.examples) == 3
 
 
-# --- finder registry ---
+def test_a_hard_wrapped_line_keeps_a_person_cue_in_the_names_sentence():
+    text = "Reporters were told that the company's founder,\nJonas Berg, would travel."
+
+    [found] = CapitalisedSpanFinder("en").find(text)
+
+    assert (found.text, found.likely_kind) == ("Jonas Berg", EntityKind.PERSON)
 
 
-def test_finder_is_chosen_by_language():
-    assert isinstance(finder_for_language("fr"), SpacyFrenchFinder)
-    assert isinstance(finder_for_language("fr-FR"), SpacyFrenchFinder)
-    assert isinstance(finder_for_language("en"), CapitalisedSpanFinder)
-    assert isinstance(finder_for_language("de"), CapitalisedSpanFinder)
+# --- bounds ---
 
 
-def test_registry_can_be_extended(monkeypatch: pytest.MonkeyPatch):
-    finder = _FixedFinder(["Zalando"])
-    monkeypatch.setitem(FINDERS_BY_LANGUAGE, "de", lambda: finder)
+def test_a_very_long_capitalised_word_is_never_a_candidate():
+    text = "Investors met " + "Q" + "x" * 250 + " and Orbital Labs on Monday."
 
-    candidates = discover_candidates(text=finder.text, language="de", known_spans=[])
+    candidates = discover_candidates(text=text, language="en", known_spans=[])
 
-    assert [c.text for c in candidates] == ["Zalando"]
+    assert [c.text for c in candidates] == ["Orbital Labs"]
+
+
+def test_a_long_run_of_capitalised_words_is_never_a_candidate():
+    run = " ".join(f"Zork{index}" for index in range(60))
+    text = f"Investors met {run} on Monday."
+
+    candidates = discover_candidates(text=text, language="en", known_spans=[])
+
+    assert all(len(c.text) <= NAME_MAX_CHARS for c in candidates)
+    assert candidates == []
+
+
+def test_a_found_name_too_long_for_the_knowledge_base_is_dropped():
+    finder = _FixedFinder(["Orbital Labs", "Helix " * 40 + "Robotics"])
+
+    candidates = discover_candidates(text=finder.text, language="en", known_spans=[], finder=finder)
+
+    assert [c.text for c in candidates] == ["Orbital Labs"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("Qxé ’.\n"), max_size=600))
+def test_candidate_names_always_fit_the_knowledge_base(text: str):
+    for candidate in discover_candidates(text=text, language="en", known_spans=[]):
+        assert len(candidate.text) <= NAME_MAX_CHARS
+        assert len(candidate.text.casefold()) <= NAME_MAX_CHARS
+
+
+# --- which finder ---
+
+
+def test_french_articles_use_spacy_and_others_the_capitalised_finder(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    used = []
+    monkeypatch.setattr(SpacyFrenchFinder, "find", lambda self, text: used.append("spacy") or [])
+    monkeypatch.setattr(
+        CapitalisedSpanFinder, "find", lambda self, text: used.append(self.language) or []
+    )
+
+    for language in ("fr", "fr-FR", "en", "de", ""):
+        discover_candidates(text="Orbital Labs grew.", language=language, known_spans=[])
+
+    assert used == ["spacy", "spacy", "en", "de", ""]
 
 
 # --- French, with spaCy ---

@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -8,9 +9,11 @@ from entities.tagging import (
     EntityKind,
     EntityRecord,
     TagResult,
+    lexicons,
     tag,
 )
 from entities.tagging.dictionary import family_name
+from entities.tagging.lexicons import word_list
 from entities.tagging.normalize import name_forms
 
 ENTITIES = [
@@ -177,3 +180,42 @@ def test_tag_of_an_empty_article_finds_nothing():
 
 def test_tag_with_an_empty_dictionary_finds_nothing():
     assert tag("Nvidia", dictionary=Dictionary([], [])).entities == []
+
+
+# --- word lists ---
+
+
+def test_word_lists_are_read_from_the_data_files_once():
+    assert "pdg" in word_list("context/company", ("fr",))
+    assert "pdg" not in word_list("context/company", ("en",))
+    assert word_list("discovery/places") is word_list("discovery/places")
+
+
+def test_a_word_list_skips_comments_and_blank_lines(tmp_path, monkeypatch):
+    (tmp_path / "any").mkdir()
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "any" / "demo.txt").write_text("# For every language\nAI\n\n  tie  up  # a note\n")
+    (tmp_path / "fr" / "demo.txt").write_text("s'associe\nC#\nR&D #2\n", encoding="utf-8")
+    monkeypatch.setattr(lexicons, "DATA", tmp_path)
+
+    # Unwrapped, so that the process-wide cache never maps "demo" to the test's files.
+    read = lexicons.word_list.__wrapped__
+    assert read("demo", ("fr",)) == ("AI", "tie up", "s'associe", "C#", "R&D")
+    assert read("demo", ("en",)) == ("AI", "tie up")
+
+
+def test_an_unknown_word_list_is_an_error():
+    with pytest.raises(LookupError):
+        word_list("discovery/no_such_list")
+
+
+def test_no_word_list_repeats_an_entry_or_pads_it_with_spaces():
+    for path in lexicons.DATA.rglob("*.txt"):
+        name = path.relative_to(lexicons.DATA)
+        entries = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line and line[0] != "#"
+        ]
+        assert len(entries) == len(set(entries)), name
+        assert all(entry == " ".join(entry.split()) for entry in entries), name

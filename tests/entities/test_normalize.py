@@ -7,6 +7,7 @@ from entities.tagging.normalize import (
     search_key,
     searchable,
 )
+from entities.tagging.text import APOSTROPHES
 
 
 def found_stretches(text: str, name: str) -> list[str]:
@@ -22,9 +23,15 @@ def found_stretches(text: str, name: str) -> list[str]:
     return stretches
 
 
-@pytest.mark.parametrize("apostrophe", ["'", "’", "‘", "ʼ", "′", "`"])
+@pytest.mark.parametrize("apostrophe", list(APOSTROPHES))
 def test_every_apostrophe_variant_becomes_a_straight_apostrophe(apostrophe):
     assert name_forms(f"L{apostrophe}Oréal") == ("L'Oréal", "l'oréal")
+
+
+@pytest.mark.parametrize("apostrophe", list(APOSTROPHES))
+def test_every_apostrophe_separates_an_elision_from_the_name(apostrophe):
+    assert found_stretches(f"Le PDG d{apostrophe}Apple et l{apostrophe}IA", "Apple") == ["Apple"]
+    assert found_stretches(f"l{apostrophe}IA", "IA") == ["IA"]
 
 
 @pytest.mark.parametrize("dash", ["-", "‐", "‑", "‒", "–", "—", "―", "−"])

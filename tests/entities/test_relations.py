@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from entities.tagging import lexicons
+from entities.tagging.lexicons import LANGUAGES, word_list
 from entities.tagging.relations import detect_relationships
+from entities.tagging.text import split_sentences
 from entities.tagging.types import (
     EntityKind,
     EntityMatch,
@@ -446,24 +447,79 @@ def test_unknown_language_uses_every_lexicon():
     }
 
 
-def test_every_kind_has_english_and_french_cues():
-    for language in lexicons.LANGUAGES:
-        assert set(lexicons.RELATIONSHIP_CUES[language]) == set(RelationshipKind)
+def test_every_kind_has_english_and_french_strong_cues():
+    for language in LANGUAGES:
+        for kind in RelationshipKind:
+            assert word_list(f"relations/{kind.value}_strong", (language,))
 
 
 def test_no_cue_belongs_to_two_lists_of_one_language():
-    for language in lexicons.LANGUAGES:
-        lists = [
-            *(cues.strong for cues in lexicons.RELATIONSHIP_CUES[language].values()),
-            *(cues.weak for cues in lexicons.RELATIONSHIP_CUES[language].values()),
-            lexicons.BUY_WORDS[language],
-            lexicons.ACQUIRE_WORDS[language],
-            lexicons.NEGATION_CUES[language],
-        ]
+    names = [
+        *(
+            f"relations/{kind.value}_{strength}"
+            for kind in RelationshipKind
+            for strength in ("strong", "weak")
+        ),
+        "relations/buy",
+        "relations/acquire",
+        "relations/negations",
+    ]
+    for language in LANGUAGES:
         seen: set[str] = set()
-        for entries in lists:
-            assert not seen & set(entries)
-            seen |= set(entries)
+        for name in names:
+            entries = set(word_list(name, (language,)))
+            assert not seen & entries
+            seen |= entries
+
+
+def test_a_french_cue_added_to_its_data_file_is_used():
+    assert "s'associe" in word_list("relations/partnership_strong", ("fr",))
+    assert "s'associe" not in word_list("relations/partnership_strong", ("en",))
+    assert pairs(detect("Samsung Electronics s’associe avec Apple.", "fr")) == {
+        ("partnership", "apple", "samsung-electronics")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Apple Inc. said it would partner with Samsung Electronics Co. on chips.\n"
+            "Dr. Su said Nvidia competes with Samsung.\n\nMr. Cho. SoftBank bought Arm",
+            "en",
+        ),
+        (
+            "Apple Inc. va s’associer à Samsung Electronics Co. sur les puces.\n"
+            "M. Su a dit que Nvidia concurrence Samsung.\n\nMme Cho. SoftBank a racheté Arm",
+            "fr",
+        ),
+    ],
+)
+@pytest.mark.parametrize("as_unknown_language", [False, True])
+def test_evidence_sentences_are_the_engines_sentences(text, language, as_unknown_language):
+    language = "" if as_unknown_language else language
+    sentences = split_sentences(text, language)
+
+    evidence = [item for r in detect(text, language) for item in r.evidence]
+
+    assert len(evidence) == 3
+    assert {(item.start, item.end) for item in evidence} <= set(sentences)
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’", "‘", "ʼ", "′", "`", "´"])
+def test_every_apostrophe_reads_as_one_in_cues_and_anaphora(apostrophe: str):
+    text = (
+        f"Samsung Electronics va s{apostrophe}associer à Apple."
+        f" L{apostrophe}entreprise a aussi acheté Arm."
+    )
+
+    relationships = detect(text, "fr")
+
+    assert pairs(relationships) == {
+        ("partnership", "apple", "samsung-electronics"),
+        ("acquisition", "arm", "samsung-electronics"),
+    }
+    assert relationships[-1].evidence[0].cues == ["s'associer"]
 
 
 SEED_KB = KnowledgeBase(

@@ -1,5 +1,7 @@
 import pytest
+from django.utils.html import escape
 
+from articles.rendering import linked_paragraphs
 from entities.tagging.dictionary import Dictionary
 from entities.tagging.matcher import find_entities
 from entities.tagging.salience import (
@@ -8,6 +10,7 @@ from entities.tagging.salience import (
     first_paragraph_end,
     salience_score,
 )
+from entities.tagging.text import paragraph_spans
 from entities.tagging.types import AliasRecord, EntityKind, EntityMatch, EntityRecord, Span
 
 DICTIONARY = Dictionary(
@@ -50,6 +53,34 @@ def test_first_paragraph_skips_leading_blank_lines():
 
 def test_a_body_without_blank_lines_is_one_paragraph():
     assert first_paragraph_end("One. Two.") == len("One. Two.")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        BODY,
+        "  Apple rose.  \n \t\nNvidia fell.\r\n\r\nLG Electronics held.\n",
+        "Apple rose.\u00a0\n\u00a0\nNvidia fell.",
+        "One line\nand another\n\n\n\n   Last",
+    ],
+)
+def test_salience_and_the_rendered_page_agree_on_paragraphs(body: str):
+    paragraphs = paragraph_spans(body)
+
+    assert first_paragraph_end(body) == paragraphs[0][1]
+    assert linked_paragraphs(body, []) == [
+        escape(body[start:end]).replace("\n", "<br>") for start, end in paragraphs
+    ]
+
+
+def test_a_mention_after_a_blank_line_is_outside_the_first_paragraph_and_linked_in_the_second():
+    body = "Apple rose.\n \nNvidia fell."
+    start = body.index("Nvidia")
+
+    rendered = linked_paragraphs(body, [(start, start + len("Nvidia"), "/nvidia/")])
+
+    assert start > first_paragraph_end(body)
+    assert rendered[1] == '<a href="/nvidia/" class="entity">Nvidia</a> fell.'
 
 
 def test_title_entity_is_a_subject_even_without_body_mentions():

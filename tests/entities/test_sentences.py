@@ -1,13 +1,21 @@
-"""Sentence splitting for English and French news, checked on exact offsets."""
+"""The text layer: sentences, paragraphs and apostrophes of English and French news, checked
+on exact offsets."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from entities.tagging.sentences import split_sentences
+from entities.tagging.text import (
+    APOSTROPHE,
+    APOSTROPHES,
+    paragraph_spans,
+    split_sentences,
+    straight_apostrophes,
+)
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "meta-lg-xr-ai-fr.txt"
 
@@ -321,3 +329,47 @@ def test_seed_article_sentences():
 )
 def test_a_lower_case_word_after_a_lone_full_stop_starts_a_sentence(text, expected):
     assert_sentences(text, "fr", expected)
+
+
+# --- paragraphs ---
+
+
+def test_paragraphs_are_separated_by_blank_lines_and_stripped():
+    text = "  One.\nStill one.  \n \t\nTwo.\r\n\r\nThree\n\n\n"
+
+    assert [text[start:end] for start, end in paragraph_spans(text)] == [
+        "One.\nStill one.",
+        "Two.",
+        "Three",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n \n"])
+def test_blank_text_has_no_paragraphs(text):
+    assert paragraph_spans(text) == []
+
+
+@given(st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=30), st.sampled_from(["en", "fr", ""]))
+def test_sentences_never_cross_a_paragraph_and_paragraphs_start_and_end_sentences(pieces, language):
+    text = "".join(word + separator for word, separator in pieces)
+    sentences = split_sentences(text, language)
+    paragraphs = paragraph_spans(text)
+
+    for start, end in sentences:
+        assert any(p_start <= start and end <= p_end for p_start, p_end in paragraphs)
+    assert {start for start, _ in paragraphs} <= {start for start, _ in sentences}
+    assert {end for _, end in paragraphs} <= {end for _, end in sentences}
+
+
+# --- apostrophes ---
+
+
+@pytest.mark.parametrize("apostrophe", list(APOSTROPHES))
+def test_every_apostrophe_variant_straightens(apostrophe):
+    assert straight_apostrophes(f"d{apostrophe}Apple, l{apostrophe}IA") == "d'Apple, l'IA"
+    assert re.fullmatch(APOSTROPHE, apostrophe)
+
+
+def test_curly_and_straight_apostrophes_are_one_set():
+    assert {"'", "’", "‘", "ʼ"} <= set(APOSTROPHES)
+    assert straight_apostrophes("OpenAI’s “deal”") == "OpenAI's “deal”"

@@ -1,27 +1,34 @@
-"""Split English and French news text into sentences with exact offsets.
+"""The engine's one text layer: sentences, paragraphs and apostrophes, with exact offsets.
 
-One compiled regular expression per language finds the full stops that end sentences: it
-already knows the abbreviations and initials that never end one, so Python only looks at
-the rare ambiguous abbreviation ("Inc.", "U.S."). pysbd, run per paragraph, took about
-45 ms on a 1,000-word article where this takes about 0.1 ms, and its spans keep trailing
-whitespace; the whole tagging engine has about a millisecond per article.
+Every module that needs one of these takes it from here, so that the offsets of a sentence or
+a paragraph agree across tagging, relationships, discovery and the rendered page.
 
-Bodies separate paragraphs with a blank line, so a single line break is ordinary
-whitespace: a hard-wrapped line never splits a sentence, and a heading without a full stop
-needs a blank line after it to stand alone. A dateline ("SEOUL (Reuters) - ") has no full
-stop, so it stays with the first sentence.
+Paragraphs are separated by a blank line (a line holding only whitespace), so a single line
+break is ordinary whitespace: a hard-wrapped line never splits a sentence, and a heading
+without a full stop needs a blank line after it to stand alone.
+
+Sentences: one compiled regular expression per language finds the full stops that end
+sentences: it already knows the abbreviations and initials that never end one, so Python
+only looks at the rare ambiguous abbreviation ("Inc.", "U.S."). pysbd, run per paragraph,
+took about 45 ms on a 1,000-word article where this takes about 0.1 ms, and its spans keep
+trailing whitespace; the whole tagging engine has about a millisecond per article. A
+dateline ("SEOUL (Reuters) - ") has no full stop, so it stays with the first sentence.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from entities.tagging.lexicons import (
-    AMBIGUOUS_ABBREVIATIONS,
-    LANGUAGES,
-    NON_FINAL_ABBREVIATIONS,
-    SENTENCE_OPENERS,
-)
+from entities.tagging.lexicons import LANGUAGES, word_list
+
+# Every character machine-translated and hand-typed copy uses as an apostrophe ("d’Apple",
+# "l'IA", "OpenAIʼs"); each reads as a straight one.
+APOSTROPHES = "'’‘ʼ′`´"
+APOSTROPHE = f"[{APOSTROPHES}]"
+_STRAIGHT_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+# A blank line, and the whitespace up to the next paragraph.
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 _UPPER_CASE_LETTER = "A-ZÀ-ÖØ-Þ"
 # Not a lower-case word next; brand names such as iPhone and eBay are the exception.
@@ -50,9 +57,6 @@ _OTHER_STOP_TAIL = (
 _OTHER_STOPS = tuple(
     (character, re.compile(re.escape(character) + _OTHER_STOP_TAIL)) for character in "!?…"
 )
-# A blank line ends a paragraph, whatever punctuation it has.
-_BLANK_LINE = re.compile(r"(?P<gap>\n[^\S\n]*\n\s*)")
-
 _AMBIGUOUS = "ambiguous"
 _CHECK_NEXT_WORD = "check_next_word"
 _OPENING_PUNCTUATION = "«“‘\"'([ \t\u00a0\u202f"
@@ -63,9 +67,9 @@ class _LanguageSplitter:
     """The full-stop pattern and sentence openers of one language (or all of them)."""
 
     def __init__(self, languages: tuple[str, ...]) -> None:
-        non_final = set().union(*(NON_FINAL_ABBREVIATIONS[code] for code in languages))
-        ambiguous = set().union(*(AMBIGUOUS_ABBREVIATIONS[code] for code in languages))
-        self.openers = frozenset().union(*(SENTENCE_OPENERS[code] for code in languages))
+        non_final = set(word_list("sentences/abbreviations_non_final", languages))
+        ambiguous = set(word_list("sentences/abbreviations_ambiguous", languages))
+        self.openers = frozenset(word_list("sentences/openers", languages))
         never_final = "".join(rf"(?<!\b{alternatives}\.)" for alternatives in _by_length(non_final))
         maybe_final = "|".join(
             [rf"(?<=\b{alternatives}\.)" for alternatives in _by_length(ambiguous)]
@@ -131,7 +135,8 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     candidates = list(splitter.full_stop.finditer(text))
     full_stops = len(candidates)
     if "\n" in text:
-        candidates.extend(_BLANK_LINE.finditer(text))
+        # A blank line ends a paragraph, whatever punctuation it has.
+        candidates.extend(PARAGRAPH_BREAK.finditer(text))
     for character, other_stop in _OTHER_STOPS:
         if character in text:
             candidates.extend(other_stop.finditer(text))
@@ -140,15 +145,15 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     sentences: list[tuple[int, int]] = []
     sentence_start = _skip_space(text, 0)
     for match in candidates:
-        end, next_start = match.span("gap")
+        is_paragraph_break = match.re is PARAGRAPH_BREAK
+        end, next_start = match.span() if is_paragraph_break else match.span("gap")
         if end == -1:  # a full stop glued to the next sentence
             end = next_start = match.end()
         # Part of a break already taken ("?.", or a blank line after a full stop).
         if end < sentence_start:
             continue
-        if match.re is _BLANK_LINE:
-            while text[end - 1].isspace():
-                end -= 1
+        if is_paragraph_break:
+            end = _skip_space_back(text, end)
         elif match.lastgroup == _CHECK_NEXT_WORD and not _opens_sentence(
             text, next_start, splitter.openers
         ):
@@ -157,16 +162,47 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
         if end > sentence_start:
             sentences.append((sentence_start, end))
         sentence_start = next_start
-    end = len(text.rstrip())
+    end = _skip_space_back(text, len(text))
     if end > sentence_start:
         sentences.append((sentence_start, end))
     return sentences
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) offsets of each paragraph in text, without surrounding whitespace."""
+    return list(iter_paragraph_spans(text))
+
+
+def iter_paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the offsets of `paragraph_spans` one by one, reading no further than asked."""
+    start = len(text) - len(text.lstrip())
+    for match in PARAGRAPH_BREAK.finditer(text, start):
+        end = match.start()
+        if text[end - 1].isspace():  # spaces, or the "\r" of "\r\n", before the blank line
+            end = start + len(text[start:end].rstrip())
+        yield start, end
+        start = match.end()
+    end = len(text.rstrip())
+    if end > start:
+        yield start, end
+
+
+def straight_apostrophes(text: str) -> str:
+    """Return text with every apostrophe variant replaced by a straight apostrophe."""
+    return text.translate(_STRAIGHT_APOSTROPHES)
 
 
 def _skip_space(text: str, position: int) -> int:
     """Return the position of the first non-space character at or after position."""
     while position < len(text) and text[position].isspace():
         position += 1
+    return position
+
+
+def _skip_space_back(text: str, position: int) -> int:
+    """Return the position just after the last non-space character before position."""
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
     return position
 
 
