@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from . import tagging
@@ -13,9 +13,10 @@ from .models import Article
 
 logger = logging.getLogger(__name__)
 
-# Database errors are worth retrying (a restart, a lost connection); anything else is a bug
-# or bad data, recorded on the article for editors to see.
-RETRYABLE_ERRORS = (DatabaseError, InterfaceError)
+# A database restarting or a lost connection is worth retrying; anything else (a bug, bad
+# data, a value too long for its column) fails the same way again, so it is recorded on the
+# article for editors to see, not retried.
+RETRYABLE_ERRORS = (OperationalError, InterfaceError)
 
 
 class NewsroomTask(DjangoTask):

@@ -149,16 +149,13 @@ class Topic(models.Model):
 
 class RelationshipQuerySet(models.QuerySet):
     def public(self):
-        """Return relationships readers may see: confirmed, or detected with published evidence.
+        """Return relationships readers may see: not rejected, with evidence in a story that
+        readers can see now, whatever an editor confirmed.
 
-        `last_seen` is the newest published story giving evidence, kept up to date by
-        `relationships_refresh_seen` whenever evidence or a story's publication changes, so
-        "has published evidence" needs no look at the evidence itself.
+        `last_seen` is the newest such story, kept up to date by the newsroom whenever
+        evidence or a story's publication changes and when an embargo lifts.
         """
-        return self.filter(
-            Q(status=Relationship.Status.CONFIRMED)
-            | Q(status=Relationship.Status.DETECTED, last_seen__isnull=False)
-        )
+        return self.exclude(status=Relationship.Status.REJECTED).filter(last_seen__isnull=False)
 
     def involving(self, company):
         return self.filter(Q(company_a=company) | Q(company_b=company))
