@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
@@ -203,7 +203,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         for article in queryset:
             article_delete(article=article)
 
+    @transaction.atomic
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # In one transaction, as Django's own change view: the form locks the row it checks.
         if request.method == "POST":
             current = self.get_object(request, unquote(object_id))
             if current is None or not self.has_change_permission(request, current):
@@ -398,7 +400,7 @@ class EvidenceInline(admin.TabularInline):
             '<a href="{}">{}</a> ({})',
             evidence.article.get_admin_url(),
             evidence.article.title,
-            evidence.article.get_status_display(),
+            evidence.article.publication_state(),
         )
 
 

@@ -178,7 +178,9 @@ class Article(models.Model):
                 self.title, fallback="story", siblings=Article.objects.exclude(pk=self.pk)
             )
         if not self._state.adding:
-            self.version += 1
+            # Above any version before: one restored from the history must not go back.
+            stored = Article.objects.filter(pk=self.pk).values_list("version", flat=True).first()
+            self.version = max(self.version, stored or 0) + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
@@ -193,6 +195,14 @@ class Article(models.Model):
     def public_since(self):
         """Return the publication time when the status is published (embargo or not), else None."""
         return self.published_at if self.status == self.Status.PUBLISHED else None
+
+    def publication_state(self) -> str:
+        """Say whether readers see the story, and if not, why: for editors' screens."""
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
+        if self.published_at > timezone.now():
+            return f"Embargoed until {timezone.localtime(self.published_at):%d %b %Y, %H:%M}"
+        return "Published"
 
     @property
     def is_public(self) -> bool:
