@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import tagging
+from articles.cache import new_site_generation
 from articles.models import Article, RelationshipEvidence
 from articles.services import article_transition, relationships_set_status
 from articles.tasks import discover_candidates, sweep_stale_tagging
@@ -52,6 +53,7 @@ def test_a_confirmed_relationship_stays_hidden_until_its_story_is_public(
         page = client.get(url).content.decode()
         assert url == PAIR or "lg-electronics/nvidia" not in page, url
         assert ACQUISITION not in page, url
+    new_site_generation()
     assert not client.get(PAIR).context["relationships"]
 
     later = story.published_at + timezone.timedelta(minutes=1)
