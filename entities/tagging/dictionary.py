@@ -19,16 +19,16 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 import ahocorasick
 
-from .lexicons import word_list
-from .normalize import DASHES, has_word_character, name_forms, search_key
+from .lexicons import language_code, word_list
+from .normalize import has_word_character, name_forms, search_key
+from .text import DASHES
 from .types import AliasRecord, EntityKind, EntityRecord
 
-_DASH = re.compile(f"[-{DASHES}]")
+_DASH = re.compile(f"[{DASHES}]")
 # Name suffixes that are never the family name ("Martin Luther King Jr.").
 _NAME_SUFFIXES = frozenset(word_list("names/suffixes"))
 
@@ -91,12 +91,6 @@ class KeyEntries:
             found = tuple(entry for entry in found if entry.language in ("", language))
         # Derived surnames are case-sensitive and of every language.
         return found, (self._surnames.get(cased, ()) if self._surnames else ())
-
-
-@lru_cache(maxsize=256)
-def language_code(language: str) -> str:
-    """Return the bare ISO 639-1 code of a language tag ("fr-FR" → "fr", "" → "")."""
-    return language.strip().lower().replace("_", "-").split("-")[0]
 
 
 def family_name(full_name: str) -> str | None:

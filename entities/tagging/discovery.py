@@ -17,11 +17,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from entities.tagging.dictionary import language_code
-from entities.tagging.lexicons import word_list
+from entities.tagging.lexicons import language_code, word_list
 from entities.tagging.text import (
     APOSTROPHE,
     APOSTROPHES,
+    HYPHENS,
     paragraph_spans,
     split_sentences,
     straight_apostrophes,
@@ -53,7 +53,7 @@ def _any_phrase(name: str) -> str:
 # Initials ("C.C.", "U.S.") first, so their dots stay in the token; then words
 # with inner hyphens, apostrophes, dots and ampersands ("Bong-seok", "d’Apple",
 # "Amazon.com", "AT&T"); then a lone "&" as in "Johnson & Johnson".
-_TOKEN = re.compile(rf"(?:[^\W\d_]\.){{2,}}|\w+(?:[-‐‑{APOSTROPHES}.&]\w+)*|&")
+_TOKEN = re.compile(rf"(?:[^\W\d_]\.){{2,}}|\w+(?:[{HYPHENS}{APOSTROPHES}.&]\w+)*|&")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # French elisions; "L’" too, since "L’IA" and "D’Apple" open sentences ("L’Oréal" loses its L’).
@@ -74,6 +74,7 @@ GENERIC_TERMS = _word_set("generic_terms")
 
 # Words that split a run of capitalised words: the name ends before them and starts after.
 _RUN_BREAKERS = GENERIC_WORDS | TITLES | MONTHS_AND_WEEKDAYS
+_NEVER_NAMES = _RUN_BREAKERS | PLACES | GENERIC_TERMS
 
 # Lowercase words that may join two capitalised parts of one name.
 _CONNECTORS = _word_set("connectors")
@@ -292,13 +293,15 @@ def _split_at_connectors(piece: list[_Token]) -> Iterator[list[_Token]]:
         if token.is_link:
             links_in_a_row += 1
             if links_in_a_row > _MAX_LINKS_IN_A_ROW or not _link_joins(piece, position, current):
-                yield from _nonempty(_trim(current))
+                if trimmed := _trim(current):
+                    yield trimmed
                 current, links_in_a_row = [], 0
                 continue
         else:
             links_in_a_row = 0
         current.append(token)
-    yield from _nonempty(_trim(current))
+    if trimmed := _trim(current):
+        yield trimmed
 
 
 def _link_joins(piece: list[_Token], position: int, before: list[_Token]) -> bool:
@@ -327,12 +330,6 @@ def _trim(piece: list[_Token]) -> list[_Token]:
     while end > start and piece[end - 1].is_link:
         end -= 1
     return piece[start:end]
-
-
-def _nonempty(piece: list[_Token]) -> Iterator[list[_Token]]:
-    """Yield piece if it has any token."""
-    if piece:
-        yield piece
 
 
 def _drop_ordinary_opening_word(
@@ -409,15 +406,7 @@ def _is_nameworthy(name: str) -> bool:
     if len(folded) > NAME_MAX_CHARS or max(map(len, folded.split()), default=0) > _MAX_WORD_CHARS:
         return False
     key = folded.rstrip(".")
-    if len(key) < 2 or not any(char.isalpha() for char in key):
-        return False
-    return not (
-        key in PLACES
-        or key in MONTHS_AND_WEEKDAYS
-        or key in TITLES
-        or key in GENERIC_WORDS
-        or key in GENERIC_TERMS
-    )
+    return len(key) > 1 and any(char.isalpha() for char in key) and key not in _NEVER_NAMES
 
 
 class SpacyFrenchFinder:
@@ -481,18 +470,11 @@ def normalise_name(name: str) -> str:
 
 
 @dataclass(slots=True)
-class _Occurrence:
-    start: int
-    end: int
-    name: str
-    kind: EntityKind | None
-
-
-@dataclass(slots=True)
 class _Group:
     surface_forms: Counter[str] = field(default_factory=Counter)
     kinds: Counter[EntityKind] = field(default_factory=Counter)
-    occurrences: list[_Occurrence] = field(default_factory=list)
+    # FoundNames whose text is the normalised name.
+    occurrences: list[FoundName] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -502,10 +484,6 @@ class _Group:
     @property
     def kind(self) -> EntityKind | None:
         return self.kinds.most_common(1)[0][0] if self.kinds else None
-
-
-def _group_key(name: str) -> str:
-    return name.casefold().rstrip(".")
 
 
 def discover_candidates(
@@ -522,35 +500,28 @@ def discover_candidates(
         finder = SpacyFrenchFinder() if french else CapitalisedSpanFinder(language)
     occurrences = sorted(
         (
-            _Occurrence(found.start, found.end, normalise_name(found.text), found.likely_kind)
+            FoundName(normalise_name(found.text), found.start, found.end, found.likely_kind)
             for found in finder.find(text)
-            if not _overlaps_any(found.start, found.end, known_spans)
+            if not any(found.start < end and start < found.end for start, end in known_spans)
         ),
         key=lambda occurrence: occurrence.start,
     )
-    known_name_parts = _known_name_parts(text, known_spans)
-    occurrences = [
-        occurrence
-        for occurrence in occurrences
-        if _is_nameworthy(occurrence.name)
-        and not _shortens_known_name(occurrence, known_name_parts)
-    ]
-
+    occurrences = [occurrence for occurrence in occurrences if _is_nameworthy(occurrence.text)]
     groups: dict[str, _Group] = {}
     for occurrence in occurrences:
-        if " " not in occurrence.name:
-            continue
-        _add(groups.setdefault(_group_key(occurrence.name), _Group()), occurrence)
+        if " " in occurrence.text:
+            _add(groups, occurrence)
     people_by_name_part = _people_by_name_part(groups.values())
+    known_name_parts = _known_name_parts(text, known_spans)
     for occurrence in occurrences:
-        if " " in occurrence.name:
+        if " " in occurrence.text or _shortens_known_name(occurrence, known_name_parts):
             continue
         full_name = _earlier_full_name(occurrence, people_by_name_part)
         if full_name:
             # The surname counts toward the person but does not name the candidate.
             full_name.occurrences.append(occurrence)
         else:
-            _add(groups.setdefault(_group_key(occurrence.name), _Group()), occurrence)
+            _add(groups, occurrence)
 
     sentences = split_sentences(text, language)
     candidates = [
@@ -565,17 +536,13 @@ def discover_candidates(
     return sorted(candidates, key=lambda c: (-c.count, c.text.casefold(), c.text))
 
 
-def _add(group: _Group, occurrence: _Occurrence) -> None:
-    """Count one occurrence toward a group, its spelling and its kind."""
+def _add(groups: dict[str, _Group], occurrence: FoundName) -> None:
+    """Count one occurrence toward its group, its spelling and its kind."""
+    group = groups.setdefault(occurrence.text.casefold().rstrip("."), _Group())
     group.occurrences.append(occurrence)
-    group.surface_forms[occurrence.name] += 1
-    if occurrence.kind is not None:
-        group.kinds[occurrence.kind] += 1
-
-
-def _overlaps_any(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    """Tell whether [start, end) shares a character with any span."""
-    return any(start < span_end and span_start < end for span_start, span_end in spans)
+    group.surface_forms[occurrence.text] += 1
+    if occurrence.likely_kind is not None:
+        group.kinds[occurrence.likely_kind] += 1
 
 
 def _known_name_parts(text: str, known_spans: list[tuple[int, int]]) -> dict[str, int]:
@@ -589,15 +556,13 @@ def _known_name_parts(text: str, known_spans: list[tuple[int, int]]) -> dict[str
     return parts
 
 
-def _shortens_known_name(occurrence: _Occurrence, known_name_parts: dict[str, int]) -> bool:
+def _shortens_known_name(occurrence: FoundName, known_name_parts: dict[str, int]) -> bool:
     """Tell whether a one-word name repeats the first or last word of an earlier known name.
 
     After a tagged "William Cho" or "Meta Platforms", a bare "Cho" or "Meta" means that
     entity; the matcher may not have matched the short form, but it is not a new name.
     """
-    if " " in occurrence.name:
-        return False
-    first_seen = known_name_parts.get(occurrence.name.casefold())
+    first_seen = known_name_parts.get(occurrence.text.casefold())
     return first_seen is not None and first_seen < occurrence.start
 
 
@@ -620,12 +585,12 @@ def _people_by_name_part(groups: Iterable[_Group]) -> dict[str, list[tuple[int, 
 
 
 def _earlier_full_name(
-    occurrence: _Occurrence, people_by_name_part: dict[str, list[tuple[int, _Group]]]
+    occurrence: FoundName, people_by_name_part: dict[str, list[tuple[int, _Group]]]
 ) -> _Group | None:
     """Return the person last introduced before this bare name whose name it is part of."""
     earlier = [
         group
-        for first_start, group in people_by_name_part.get(occurrence.name.casefold(), [])
+        for first_start, group in people_by_name_part.get(occurrence.text.casefold(), [])
         if first_start < occurrence.start
     ]
     return earlier[-1] if earlier else None
@@ -634,7 +599,7 @@ def _earlier_full_name(
 def _examples(
     text: str,
     sentences: list[tuple[int, int]],
-    occurrences: list[_Occurrence],
+    occurrences: list[FoundName],
     max_examples: int,
 ) -> list[str]:
     """Return up to max_examples distinct sentences around the occurrences, in article order."""
@@ -654,7 +619,7 @@ def _examples(
     return examples
 
 
-def _excerpt(text: str, start: int, end: int, occurrence: _Occurrence) -> str:
+def _excerpt(text: str, start: int, end: int, occurrence: FoundName) -> str:
     """Return the sentence, cut at word ends to at most EXAMPLE_MAX_CHARS around the name."""
     sentence = " ".join(text[start:end].split())
     if len(sentence) <= EXAMPLE_MAX_CHARS:

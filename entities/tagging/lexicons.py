@@ -27,6 +27,12 @@ def word_list(name: str, languages: tuple[str, ...] = LANGUAGES) -> tuple[str, .
     return tuple(entry for code in codes for entry in _read(DATA / code / f"{name}.txt"))
 
 
+@functools.lru_cache(maxsize=256)
+def language_code(language: str) -> str:
+    """Return the bare ISO 639-1 code of a language tag ("fr-FR" → "fr", "" → "")."""
+    return language.strip().lower().replace("_", "-").split("-")[0]
+
+
 @functools.cache
 def topics() -> tuple[str, ...]:
     """Return the slugs of the topics that have a word list, `data/*/topics/<slug>.txt`."""

@@ -39,8 +39,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries, language_code
-from .lexicons import word_list
+from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
+from .lexicons import language_code, word_list
 from .normalize import SearchableText, folded_words, name_forms, searchable
 from .types import EntityKind, EntityMatch, Span
 

@@ -18,7 +18,7 @@ from enum import IntEnum
 from itertools import combinations
 from typing import NamedTuple, Protocol
 
-from entities.tagging.lexicons import LANGUAGES, topics, word_list
+from entities.tagging.lexicons import LANGUAGES, language_code, topics, word_list
 from entities.tagging.text import APOSTROPHE, APOSTROPHES, split_sentences, straight_apostrophes
 from entities.tagging.types import (
     EntityKind,
@@ -384,7 +384,7 @@ def detect_relationships(
     # Relating needs two companies; most articles stop here.
     if len({company_id for company_id, _ in companies.company_of.values()}) < 2:
         return []
-    rules = _RULES.get(language[:2].lower(), _ANY_LANGUAGE_RULES)
+    rules = _RULES.get(language_code(language), _ANY_LANGUAGE_RULES)
     relationships: dict[tuple[RelationshipKind, str, str], _Relationship] = {}
 
     title_references = _title_references(title, matches, companies)

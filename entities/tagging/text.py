@@ -20,13 +20,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from entities.tagging.lexicons import LANGUAGES, word_list
+from entities.tagging.lexicons import LANGUAGES, language_code, word_list
 
 # Every character machine-translated and hand-typed copy uses as an apostrophe ("d’Apple",
 # "l'IA", "OpenAIʼs"); each reads as a straight one.
 APOSTROPHES = "'’‘ʼ′`´"
 APOSTROPHE = f"[{APOSTROPHES}]"
 _STRAIGHT_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+# Hyphens join the parts of a word ("Bong-seok"); the other dashes may separate words.
+HYPHENS = "-‐‑"
+DASHES = HYPHENS + "‒–—―−﹘﹣－"
 # A blank line, and the whitespace up to the next paragraph.
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
@@ -131,7 +134,7 @@ _ANY_LANGUAGE_SPLITTER = _LanguageSplitter(LANGUAGES)
 
 def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     """Return (start, end) offsets of each sentence in text, without surrounding whitespace."""
-    splitter = _SPLITTERS.get(language[:2].lower(), _ANY_LANGUAGE_SPLITTER)
+    splitter = _SPLITTERS.get(language_code(language), _ANY_LANGUAGE_SPLITTER)
     candidates = list(splitter.full_stop.finditer(text))
     full_stops = len(candidates)
     if "\n" in text:
@@ -143,7 +146,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     if len(candidates) > full_stops:
         candidates.sort(key=re.Match.start)
     sentences: list[tuple[int, int]] = []
-    sentence_start = _skip_space(text, 0)
+    sentence_start = len(text) - len(text.lstrip())
     for match in candidates:
         is_paragraph_break = match.re is PARAGRAPH_BREAK
         end, next_start = match.span() if is_paragraph_break else match.span("gap")
@@ -153,7 +156,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
         if end < sentence_start:
             continue
         if is_paragraph_break:
-            end = _skip_space_back(text, end)
+            end = sentence_start + len(text[sentence_start:end].rstrip())
         elif match.lastgroup == _CHECK_NEXT_WORD and not _opens_sentence(
             text, next_start, splitter.openers
         ):
@@ -162,7 +165,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
         if end > sentence_start:
             sentences.append((sentence_start, end))
         sentence_start = next_start
-    end = _skip_space_back(text, len(text))
+    end = len(text.rstrip())
     if end > sentence_start:
         sentences.append((sentence_start, end))
     return sentences
@@ -190,20 +193,6 @@ def iter_paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
 def straight_apostrophes(text: str) -> str:
     """Return text with every apostrophe variant replaced by a straight apostrophe."""
     return text.translate(_STRAIGHT_APOSTROPHES)
-
-
-def _skip_space(text: str, position: int) -> int:
-    """Return the position of the first non-space character at or after position."""
-    while position < len(text) and text[position].isspace():
-        position += 1
-    return position
-
-
-def _skip_space_back(text: str, position: int) -> int:
-    """Return the position just after the last non-space character before position."""
-    while position > 0 and text[position - 1].isspace():
-        position -= 1
-    return position
 
 
 def _opens_sentence(text: str, position: int, openers: frozenset[str]) -> bool:
