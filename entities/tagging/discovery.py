@@ -357,11 +357,12 @@ def _guess_kind(
 ) -> EntityKind | None:
     """Guess the kind of a name from its own words and the words around it."""
     kind = _kind_from_own_words(name)
-    if kind is not None:
+    if kind is not None or not _is_person_shaped(name):
         return kind
-    if _is_person_shaped(name) and _has_person_cue(text, start, end, sentence):
-        return EntityKind.PERSON
-    return None
+    # A person cue (CEO, said, PDG, a déclaré…) near the name, in its sentence.
+    before = text[max(sentence[0], start - _PERSON_CUE_WINDOW) : start]
+    after = text[end : min(sentence[1], end + _PERSON_CUE_WINDOW)]
+    return EntityKind.PERSON if _PERSON_CUE.search(before) or _PERSON_CUE.search(after) else None
 
 
 def _kind_from_own_words(name: str) -> EntityKind | None:
@@ -390,13 +391,6 @@ def _is_person_shaped(name: str) -> bool:
         )
         for word in words
     )
-
-
-def _has_person_cue(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
-    """Tell whether a person cue (CEO, said, PDG, a déclaré…) sits near the name in its sentence."""
-    before = text[max(sentence[0], start - _PERSON_CUE_WINDOW) : start]
-    after = text[end : min(sentence[1], end + _PERSON_CUE_WINDOW)]
-    return bool(_PERSON_CUE.search(before) or _PERSON_CUE.search(after))
 
 
 def _is_nameworthy(name: str) -> bool:

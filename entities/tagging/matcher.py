@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .lexicons import language_code, word_list
-from .normalize import SearchableText, folded_words, name_forms, searchable
+from .normalize import folded_words, name_forms, searchable
 from .types import EntityKind, EntityMatch, Span
 
 CUE_WINDOW_WORDS = 6
@@ -88,8 +88,8 @@ class _Candidate:
     search_form: str
     search_start: int
     search_end: int
-    # Whether a cue of each kind was found around it, filled in when first asked.
-    cues_found: dict[EntityKind, bool] | None = None
+    # The words around the name, as cues are looked for in them; filled in when first asked.
+    cue_window: str | None = None
 
     def overlaps(self, other: _Candidate) -> bool:
         """Tell whether both candidates share characters of the same title or body."""
@@ -97,19 +97,15 @@ class _Candidate:
 
     def has_cue(self, kind: EntityKind) -> bool:
         """Tell whether a cue word of kind stands near the name."""
-        if self.cues_found is None:
-            self.cues_found = {}
-        found = self.cues_found.get(kind)
-        if found is None:
+        if self.cue_window is None:
             window_start = max(0, self.search_start - _CUE_WINDOW_CHARACTERS)
             before = self.search_form[window_start : self.search_start].split()
             after = self.search_form[self.search_end : self.search_end + _CUE_WINDOW_CHARACTERS]
-            window = (
+            self.cue_window = (
                 f" {' '.join(before[-CUE_WINDOW_WORDS:])} "
                 f"| {' '.join(after.split()[:CUE_WINDOW_WORDS])} "
             )
-            found = self.cues_found[kind] = any(cue in window for cue in _PADDED_CUES[kind])
-        return found
+        return any(cue in self.cue_window for cue in _PADDED_CUES[kind])
 
 
 # The entries of a candidate that count, each with its confidence.
@@ -121,8 +117,8 @@ def find_entities(
 ) -> FoundEntities:
     """Return the entities mentioned in an article's title and body text."""
     language = language_code(language)
-    candidates = _candidates(title, searchable(title), dictionary, language, in_title=True)
-    candidates += _candidates(text, searchable(text), dictionary, language, in_title=False)
+    candidates = _candidates(title, dictionary, language, in_title=True)
+    candidates += _candidates(text, dictionary, language, in_title=False)
     while True:
         chosen, dropped = _longest_first(candidates)
         verdicts = _judge(chosen, dictionary)
@@ -135,12 +131,7 @@ def find_entities(
 
 
 def _candidates(
-    source: str,
-    searchable_source: SearchableText,
-    dictionary: Dictionary,
-    language: str,
-    *,
-    in_title: bool,
+    source: str, dictionary: Dictionary, language: str, *, in_title: bool
 ) -> list[_Candidate]:
     """Return the candidates of a title or body, longest first, then earliest."""
     # Keyed by a number that sorts the longest first, then the earliest.
@@ -149,6 +140,7 @@ def _candidates(
     # An article names the same few entities again and again: check each stretch of text
     # against a key's entries once.
     entries_named: dict[tuple[str, KeyEntries], NamedEntries] = {}
+    searchable_source = searchable(source)
     search_form = searchable_source.padded
     locate = searchable_source.original_bounds
     for key_end, key_entries in dictionary.find_keys(search_form):

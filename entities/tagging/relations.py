@@ -50,12 +50,6 @@ class Via(IntEnum):
 # at most 1.0, when a strong cue relates two companies named outright.
 _CUE_WEIGHT = {True: 0.6, False: 0.4}  # keyed by "the cue is strong"
 _REFERENCE_WEIGHT = {Via.NAME: 0.2, Via.PERSON: 0.1, Via.PRODUCT: 0.1, Via.ANAPHORA: 0.05}
-_CONFIDENCE = {
-    (strong, first, second): round(cue + _REFERENCE_WEIGHT[first] + _REFERENCE_WEIGHT[second], 2)
-    for strong, cue in _CUE_WEIGHT.items()
-    for first in Via
-    for second in Via
-}
 # A company this many words or fewer after "buy" is what is bought ("agreed to buy Arm").
 _MAX_WORDS_BEFORE_BOUGHT_COMPANY = 6
 # Ownership chains are short; the cap only guards against a cycle in the data.
@@ -96,11 +90,6 @@ def _phrase_atoms(entry: str, *, apostrophe: str = " ") -> list[str]:
         if word.endswith("*"):
             atoms.append(r"\w*")
     return atoms
-
-
-def _whole_word_end(entry: str) -> bool:
-    """Tell whether an entry must end at a word boundary (it ends with a letter or digit)."""
-    return entry[-1].isalnum() or entry.endswith("*")
 
 
 @dataclass(slots=True)
@@ -150,19 +139,6 @@ class _Sentence:
         """Return the text offsets of a phrase match, without its leading space."""
         return self.start + match.start(), self.start + match.end() - 1
 
-    def position(self, offset: int) -> int:
-        """Return where to search the prepared text for phrases starting at a text offset."""
-        return offset - self.start
-
-    def end_position(self, offset: int) -> int:
-        """Return where to stop searching the prepared text for phrases ending by an offset."""
-        return offset - self.start + 1
-
-
-def _lead(whole_word_start: bool) -> str:
-    """Return what a phrase pattern starts with: the space before a word, or any character."""
-    return " " if whole_word_start else "."
-
 
 class _PhraseMatcher:
     """Many lexicon phrases in one regex that tells which list each match comes from.
@@ -175,31 +151,26 @@ class _PhraseMatcher:
     """
 
     def __init__(self, lists: Mapping[str, Iterable[str]], *, prefix: str = "") -> None:
-        # Keyed by "starts with a letter or digit".
-        tries: dict[bool, _TrieNode] = {}
+        # Keyed by what a phrase starts with: the space before a word, or any character.
+        tries: dict[str, _TrieNode] = {}
         # Per trie leaf, the lists whose entries end there, with their case check if any.
         self._lists_of_marker: dict[str, list[tuple[str, re.Pattern[str] | None]]] = {}
         for list_name, entries in lists.items():
             for entry in entries:
-                whole_word_start = entry[0].isalnum()
-                node = tries.setdefault(whole_word_start, _TrieNode())
+                lead = " " if entry[0].isalnum() else "."
+                node = tries.setdefault(lead, _TrieNode())
                 for atom in _phrase_atoms(entry.lower()):
                     node = node.children.setdefault(atom, _TrieNode())
                 if node.marker is None:
                     node.marker = f"phrase{len(self._lists_of_marker)}"
-                    node.whole_word = _whole_word_end(entry)
+                    node.whole_word = entry[-1].isalnum() or entry.endswith("*")
                     self._lists_of_marker[node.marker] = []
                 case_check = None
                 if entry != entry.lower():
-                    case_check = re.compile(
-                        prefix + _lead(whole_word_start) + "".join(_phrase_atoms(entry))
-                    )
+                    case_check = re.compile(prefix + lead + "".join(_phrase_atoms(entry)))
                 self._lists_of_marker[node.marker].append((list_name, case_check))
         self._pattern = re.compile(
-            prefix
-            + "|".join(
-                _lead(whole_word_start) + trie.render() for whole_word_start, trie in tries.items()
-            )
+            prefix + "|".join(lead + trie.render() for lead, trie in tries.items())
         )
 
     def _list_of(self, match: re.Match[str], sentence: _Sentence) -> str | None:
@@ -236,13 +207,11 @@ class _PhraseMatcher:
         return match
 
 
-def _cue_list(kind: RelationshipKind, strong: bool) -> str:
-    """Name the phrase list that holds one kind's strong or weak cues."""
-    return f"{kind.value}_{'strong' if strong else 'weak'}"
-
-
+# The phrase lists of each kind's strong and weak cues, strong ones first.
 _CUE_LISTS = {
-    _cue_list(kind, strong): (kind, strong) for kind in RelationshipKind for strong in (True, False)
+    f"{kind.value}_{'strong' if strong else 'weak'}": (kind, strong)
+    for strong in (True, False)
+    for kind in RelationshipKind
 }
 
 
@@ -253,20 +222,15 @@ class _LanguageRules:
         def entries(name: str) -> tuple[str, ...]:
             return word_list(f"relations/{name}", languages)
 
-        # Earlier lists win a phrase they share with later ones: exclusions first, then
-        # buying words, then strong cues before weak ones, then negations and topics.
-        cue_lists = {
-            _EXCLUDED_LIST: entries("exclusions"),
-            _BUY_LIST: entries("buy"),
-            _ACQUIRE_LIST: entries("acquire"),
-        }
-        for strong in (True, False):
-            for kind in RelationshipKind:
-                cue_lists[_cue_list(kind, strong)] = entries(_cue_list(kind, strong))
-        # One scan per sentence finds cues, negations and topics together.
+        # One scan per sentence finds cues, negations and topics together. Earlier lists win
+        # a phrase they share with later ones: exclusions first, then buying words, then
+        # strong cues before weak ones, then negations and topics.
         self.phrases = _PhraseMatcher(
             {
-                **cue_lists,
+                _EXCLUDED_LIST: entries("exclusions"),
+                _BUY_LIST: entries("buy"),
+                _ACQUIRE_LIST: entries("acquire"),
+                **{cue_list: entries(cue_list) for cue_list in _CUE_LISTS},
                 _NEGATION_LIST: entries("negations"),
                 **{topic: word_list(f"topics/{topic}", languages) for topic in topics()},
             }
@@ -313,16 +277,6 @@ class _Cues(NamedTuple):
     strong: bool
 
 
-@dataclass(slots=True)
-class _Relationship:
-    """A relationship being assembled from its evidence sentences."""
-
-    company_ids: tuple[int, int]
-    company_slugs: tuple[str, str]
-    topics: set[str]
-    evidence: list[Evidence]
-
-
 class _Companies:
     """Resolve matched entities to the companies they stand for, and tell owners apart."""
 
@@ -338,11 +292,10 @@ class _Companies:
 
     def _resolve(self, match: EntityMatch) -> tuple[int, Via] | None:
         """Return the company a matched entity stands for, and how, or None."""
+        record = self._entities.get(match.entity_id)
         if match.kind == EntityKind.COMPANY:
-            record = self._entities.get(match.entity_id)
             self.slugs[match.entity_id] = record.slug if record else match.slug
             return match.entity_id, Via.NAME
-        record = self._entities.get(match.entity_id)
         if record is None:
             return None
         if match.kind == EntityKind.PERSON:
@@ -385,7 +338,7 @@ def detect_relationships(
     if len({company_id for company_id, _ in companies.company_of.values()}) < 2:
         return []
     rules = _RULES.get(language_code(language), _ANY_LANGUAGE_RULES)
-    relationships: dict[tuple[RelationshipKind, str, str], _Relationship] = {}
+    relationships: dict[tuple[RelationshipKind, str, str], RelationshipMatch] = {}
 
     title_references = _title_references(title, matches, companies)
     _relate_sentence(
@@ -415,16 +368,7 @@ def detect_relationships(
         main_companies[index] = main_company
         _relate_sentence(text, start, end, references, rules, companies, relationships)
 
-    return [
-        RelationshipMatch(
-            kind=kind,
-            company_ids=relationship.company_ids,
-            company_slugs=relationship.company_slugs,
-            topics=sorted(relationship.topics),
-            evidence=relationship.evidence,
-        )
-        for (kind, *_), relationship in sorted(relationships.items(), key=lambda item: item[0])
-    ]
+    return [relationships[key] for key in sorted(relationships)]
 
 
 def _body_references(
@@ -480,7 +424,7 @@ def _relate_sentence(
     references: list[_Reference],
     rules: _LanguageRules,
     companies: _Companies,
-    relationships: dict[tuple[RelationshipKind, str, str], _Relationship],
+    relationships: dict[tuple[RelationshipKind, str, str], RelationshipMatch],
     *,
     in_title: bool = False,
 ) -> None:
@@ -509,22 +453,20 @@ def _relate_sentence(
         if slugs[second_id] < slugs[first_id]:
             first_id, second_id = second_id, first_id
         pair_slugs = (slugs[first_id], slugs[second_id])
-        first_via, second_via = via_by_company[first_id], via_by_company[second_id]
+        first_weight = _REFERENCE_WEIGHT[via_by_company[first_id]]
+        second_weight = _REFERENCE_WEIGHT[via_by_company[second_id]]
         for kind, cues in cues_by_kind.items():
-            key = (kind, *pair_slugs)
-            relationship = relationships.get(key)
-            if relationship is None:
-                relationship = relationships[key] = _Relationship(
-                    (first_id, second_id), pair_slugs, set(), []
-                )
-            relationship.topics.update(topics)
+            relationship = relationships.setdefault(
+                (kind, *pair_slugs), RelationshipMatch(kind, (first_id, second_id), pair_slugs)
+            )
+            relationship.topics = sorted({*relationship.topics, *topics})
             relationship.evidence.append(
                 Evidence(
                     start=start,
                     end=end,
                     text=sentence.text,
                     cues=cues.words,
-                    confidence=_CONFIDENCE[cues.strong, first_via, second_via],
+                    confidence=round(_CUE_WEIGHT[cues.strong] + first_weight + second_weight, 2),
                     in_title=in_title,
                 )
             )
@@ -580,9 +522,10 @@ def _classify_purchase(
         ((start, end, via) for start, end, _, via in references if start >= word_end),
         (sentence.end, sentence.end, None),
     )
-    # What lies between the buying word and the next company: "350,000 GPUs from".
-    window_start = sentence.position(word_end)
-    window_end = sentence.end_position(bought_start)
+    # What lies between the buying word and the next company ("350,000 GPUs from"), in
+    # the prepared sentence, where a phrase match starts at the space before its text offset.
+    window_start = word_end - sentence.start
+    window_end = bought_start - sentence.start + 1
     marker = rules.supplier_marker.search(sentence, window_start, window_end)
     if marker is not None:
         return (
@@ -595,7 +538,7 @@ def _classify_purchase(
         or rules.names_goods(sentence, window_start, window_end)
         or (
             bought_via is not None
-            and rules.goods_after_name.match(sentence, sentence.end_position(bought_end))
+            and rules.goods_after_name.match(sentence, bought_end - sentence.start + 1)
         )
     ):
         return RelationshipKind.SUPPLIER_CUSTOMER, [word_text], True
@@ -603,7 +546,7 @@ def _classify_purchase(
         return RelationshipKind.INVESTMENT, [word_text], False
     if (
         bought_via is Via.NAME
-        and len(sentence.text[word_end - sentence.start : bought_start - sentence.start].split())
+        and len(sentence.text[window_start : window_end - 1].split())
         <= _MAX_WORDS_BEFORE_BOUGHT_COMPANY
     ):
         return RelationshipKind.ACQUISITION, [word_text], True
