@@ -29,7 +29,6 @@ from .text import DASHES
 from .types import AliasRecord, EntityKind, EntityRecord
 
 _DASH = re.compile(f"[{DASHES}]")
-# Name suffixes that are never the family name ("Martin Luther King Jr.").
 _NAME_SUFFIXES = frozenset(word_list("names/suffixes"))
 
 

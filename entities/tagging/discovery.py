@@ -63,41 +63,31 @@ _POSSESSIVE = re.compile(rf"{APOSTROPHE}s$")
 # Only spaces may sit between the words of one name: punctuation or a line break ends it.
 _NAME_GAP = re.compile(r"[ \t\u00a0\u202f]*")
 
+# What each word list holds is said at the top of its file, data/*/discovery/<name>.txt.
 MONTHS_AND_WEEKDAYS = _word_set("months")
-# The places tech news mentions most; multi-word entries are whole names.
 PLACES = _word_set("places")
 TITLES = _word_set("titles")
-# Capitalised function words and sentence openers; they end a name rather than belong to it.
 GENERIC_WORDS = _word_set("function_words")
-# Industry terms written in capitals that are topics, not names.
 GENERIC_TERMS = _word_set("generic_terms")
-
 # Words that split a run of capitalised words: the name ends before them and starts after.
 _RUN_BREAKERS = GENERIC_WORDS | TITLES | MONTHS_AND_WEEKDAYS
 _NEVER_NAMES = _RUN_BREAKERS | PLACES | GENERIC_TERMS
-
-# Lowercase words that may join two capitalised parts of one name.
 _CONNECTORS = _word_set("connectors")
 _CONJUNCTIONS = _word_set("conjunctions")
 _MAX_LINKS_IN_A_ROW = 2
-
 LEGAL_SUFFIXES = _word_set("legal_suffixes")
 COMPANY_WORDS = LEGAL_SUFFIXES | _word_set("company_words")
-# A trailing word that names a model of a product line: "Vision Pro", "MacBook Air".
 MODEL_WORDS = _word_set("model_words")
 _NON_NAME_WORDS = COMPANY_WORDS | MODEL_WORDS
 
+# How far from a name, in characters, a cue word is looked for.
+_CUE_WINDOW = 60
 _PERSON_CUE = re.compile(rf"\b(?:{_any_phrase('person_cues')})\b", re.IGNORECASE)
-_PERSON_CUE_WINDOW = 60
-
-# What comes right before a company name in French copy; spaCy's medium French model
-# often labels unfamiliar start-ups as places, and this cue rescues them.
 _COMPANY_CUE_BEFORE = re.compile(
     rf"\b(?:{_any_phrase('company_cues_before')})"
     rf"(?:\s+[^\W\d_]{{4,}})?\s+(?:de\s+|d{APOSTROPHE}\s*)?$",
     re.IGNORECASE,
 )
-_COMPANY_CUE_WINDOW = 60
 
 # A headline in Title Case capitalises ordinary words; it is not evidence of names.
 _HEADLINE_MIN_LONG_WORDS = 5
@@ -360,8 +350,8 @@ def _guess_kind(
     if kind is not None or not _is_person_shaped(name):
         return kind
     # A person cue (CEO, said, PDG, a déclaré…) near the name, in its sentence.
-    before = text[max(sentence[0], start - _PERSON_CUE_WINDOW) : start]
-    after = text[end : min(sentence[1], end + _PERSON_CUE_WINDOW)]
+    before = text[max(sentence[0], start - _CUE_WINDOW) : start]
+    after = text[end : min(sentence[1], end + _CUE_WINDOW)]
     return EntityKind.PERSON if _PERSON_CUE.search(before) or _PERSON_CUE.search(after) else None
 
 
@@ -414,10 +404,8 @@ class SpacyFrenchFinder:
         documents = pipeline.pipe(text[start:end] for start, end in paragraphs)
         for (paragraph_start, _), document in zip(paragraphs, documents, strict=True):
             for entity in document.ents:
-                text_before = document.text[
-                    max(0, entity.start_char - _COMPANY_CUE_WINDOW) : entity.start_char
-                ]
-                if entity.label_ == "LOC" and not _COMPANY_CUE_BEFORE.search(text_before):
+                before = document.text[max(0, entity.start_char - _CUE_WINDOW) : entity.start_char]
+                if entity.label_ == "LOC" and not _COMPANY_CUE_BEFORE.search(before):
                     continue
                 start = paragraph_start + entity.start_char
                 end = paragraph_start + entity.end_char

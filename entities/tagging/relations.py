@@ -11,6 +11,7 @@ in the sentence cancels it.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -183,17 +184,14 @@ class _PhraseMatcher:
         return None
 
     def finditer(
-        self, sentence: _Sentence, start: int = 0, end: int | None = None
+        self, sentence: _Sentence, start: int = 0, end: int = sys.maxsize
     ) -> list[tuple[str, re.Match[str]]]:
         """Return (list name, match) for each phrase in the prepared sentence, in order."""
-        found = []
-        for match in self._pattern.finditer(
-            sentence.folded, start, len(sentence.folded) if end is None else end
-        ):
-            list_name = self._list_of(match, sentence)
-            if list_name is not None:
-                found.append((list_name, match))
-        return found
+        return [
+            (list_name, match)
+            for match in self._pattern.finditer(sentence.folded, start, end)
+            if (list_name := self._list_of(match, sentence)) is not None
+        ]
 
     def search(self, sentence: _Sentence, start: int, end: int) -> re.Match[str] | None:
         """Return the first phrase in part of the prepared sentence, or None."""
@@ -202,9 +200,7 @@ class _PhraseMatcher:
     def match(self, sentence: _Sentence, position: int) -> re.Match[str] | None:
         """Return the phrase at a position of the prepared sentence, or None."""
         match = self._pattern.match(sentence.folded, position)
-        if match is None or self._list_of(match, sentence) is None:
-            return None
-        return match
+        return match if match and self._list_of(match, sentence) is not None else None
 
 
 # The phrase lists of each kind's strong and weak cues, strong ones first.
@@ -282,13 +278,13 @@ class _Companies:
 
     def __init__(self, entities: Mapping[int, EntityRecord], matches: list[EntityMatch]) -> None:
         self._entities = entities
-        self._ancestors: dict[int, frozenset[int]] = {}
         self.slugs: dict[int, str] = {}
         self.company_of: dict[int, tuple[int, Via]] = {}
         for match in matches:
             resolved = self._resolve(match)
             if resolved is not None:
                 self.company_of[match.entity_id] = resolved
+        self.ancestors = {company_id: self._ancestors_of(company_id) for company_id in self.slugs}
 
     def _resolve(self, match: EntityMatch) -> tuple[int, Via] | None:
         """Return the company a matched entity stands for, and how, or None."""
@@ -308,11 +304,8 @@ class _Companies:
         self.slugs[company.id] = company.slug
         return company.id, via
 
-    def ancestors_of(self, company_id: int) -> frozenset[int]:
+    def _ancestors_of(self, company_id: int) -> set[int]:
         """Return the ids of the company's parent, grandparent and so on."""
-        cached = self._ancestors.get(company_id)
-        if cached is not None:
-            return cached
         ancestors: set[int] = set()
         record = self._entities.get(company_id)
         while record is not None and record.parent_id is not None:
@@ -320,8 +313,7 @@ class _Companies:
                 break
             ancestors.add(record.parent_id)
             record = self._entities.get(record.parent_id)
-        self._ancestors[company_id] = frozenset(ancestors)
-        return self._ancestors[company_id]
+        return ancestors
 
 
 def detect_relationships(
@@ -349,19 +341,14 @@ def detect_relationships(
     # The company each sentence is mainly about: the one it refers to first.
     main_companies: dict[int, int] = {}
     for index, references in _body_references(sentences, matches, companies):
-        main_company = references[0][2]
         start, end = sentences[index]
-        if len(references) == 1 or all(
-            company_id == main_company for _, _, company_id, _ in references
+        main_company = references[0][2]
+        antecedent = main_companies.get(index - 1, main_companies.get(index - 2))
+        if (
+            antecedent not in (None, main_company)
+            and all(company_id == main_company for _, _, company_id, _ in references)
+            and rules.anaphora.match(text, start, end)
         ):
-            antecedent = main_companies.get(index - 1, main_companies.get(index - 2))
-            if (
-                antecedent is None
-                or antecedent == main_company
-                or not rules.anaphora.match(text, start, end)
-            ):
-                main_companies[index] = main_company
-                continue
             # The pronoun opens the sentence, so its company is the sentence's subject.
             main_company = antecedent
             references = [(start, start, antecedent, Via.ANAPHORA), *references]
@@ -444,8 +431,7 @@ def _relate_sentence(
     if not cues_by_kind:
         return
     topics = {list_name for list_name, _ in phrases if list_name in _TOPIC_LISTS}
-    slugs = companies.slugs
-    ancestors = {company_id: companies.ancestors_of(company_id) for company_id in via_by_company}
+    slugs, ancestors = companies.slugs, companies.ancestors
     for first_id, second_id in combinations(via_by_company, 2):
         # A subsidiary and its parent are one group, not partners or rivals.
         if first_id in ancestors[second_id] or second_id in ancestors[first_id]:
@@ -528,11 +514,7 @@ def _classify_purchase(
     window_end = bought_start - sentence.start + 1
     marker = rules.supplier_marker.search(sentence, window_start, window_end)
     if marker is not None:
-        return (
-            RelationshipKind.SUPPLIER_CUSTOMER,
-            [word_text, _cue_text(sentence, marker)],
-            True,
-        )
+        return RelationshipKind.SUPPLIER_CUSTOMER, [word_text, _cue_text(sentence, marker)], True
     if (
         bought_via is Via.PRODUCT
         or rules.names_goods(sentence, window_start, window_end)
