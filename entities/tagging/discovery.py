@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from entities.tagging.lexicons import language_code, word_list
-from entities.tagging.text import (
+from .lexicons import language_code, word_list
+from .text import (
     APOSTROPHE,
     APOSTROPHES,
     HYPHENS,
@@ -26,7 +26,7 @@ from entities.tagging.text import (
     split_sentences,
     straight_apostrophes,
 )
-from entities.tagging.types import Candidate, EntityKind
+from .types import Candidate, EntityKind
 
 if TYPE_CHECKING:
     from spacy.language import Language

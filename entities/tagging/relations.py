@@ -14,14 +14,13 @@ import re
 import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import IntEnum
 from itertools import combinations
 from typing import NamedTuple, Protocol
 
-from entities.tagging.lexicons import LANGUAGES, language_code, topics, word_list
-from entities.tagging.text import APOSTROPHE, APOSTROPHES, split_sentences, straight_apostrophes
-from entities.tagging.types import (
+from .lexicons import LANGUAGES, language_code, topics, word_list
+from .text import APOSTROPHE, APOSTROPHES, RegexTrie, split_sentences, straight_apostrophes
+from .types import (
     EntityKind,
     EntityMatch,
     EntityRecord,
@@ -93,23 +92,6 @@ def _phrase_atoms(entry: str, *, apostrophe: str = " ") -> list[str]:
     return atoms
 
 
-@dataclass(slots=True)
-class _TrieNode:
-    """One node of a phrase trie: regex pieces leading on, and the phrase that ends here."""
-
-    children: dict[str, _TrieNode] = field(default_factory=dict)
-    # The name of the empty group that marks a phrase ending here.
-    marker: str | None = None
-    whole_word: bool = False
-
-    def render(self) -> str:
-        """Render the trie as nested alternations, longer phrases tried first."""
-        branches = [atom + child.render() for atom, child in self.children.items()]
-        if self.marker is not None:
-            branches.append((r"(?!\w)" if self.whole_word else "") + f"(?P<{self.marker}>)")
-        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-
 class _Sentence:
     """One sentence (or the title) prepared for phrase matching.
 
@@ -153,23 +135,24 @@ class _PhraseMatcher:
 
     def __init__(self, lists: Mapping[str, Iterable[str]], *, prefix: str = "") -> None:
         # Keyed by what a phrase starts with: the space before a word, or any character.
-        tries: dict[str, _TrieNode] = {}
-        # Per trie leaf, the lists whose entries end there, with their case check if any.
+        tries: dict[str, RegexTrie] = {}
+        # The name of the empty group that closes the phrases ending at each trie node.
+        marker_of: dict[RegexTrie, str] = {}
+        # Per marker, the lists whose entries end there, with their case check if any.
         self._lists_of_marker: dict[str, list[tuple[str, re.Pattern[str] | None]]] = {}
         for list_name, entries in lists.items():
             for entry in entries:
                 lead = " " if entry[0].isalnum() else "."
-                node = tries.setdefault(lead, _TrieNode())
-                for atom in _phrase_atoms(entry.lower()):
-                    node = node.children.setdefault(atom, _TrieNode())
-                if node.marker is None:
-                    node.marker = f"phrase{len(self._lists_of_marker)}"
-                    node.whole_word = entry[-1].isalnum() or entry.endswith("*")
-                    self._lists_of_marker[node.marker] = []
+                node = tries.setdefault(lead, RegexTrie()).add(_phrase_atoms(entry.lower()))
+                if node not in marker_of:
+                    marker = marker_of[node] = f"phrase{len(marker_of)}"
+                    whole_word = entry[-1].isalnum() or entry.endswith("*")
+                    node.end = (r"(?!\w)" if whole_word else "") + f"(?P<{marker}>)"
+                    self._lists_of_marker[marker] = []
                 case_check = None
                 if entry != entry.lower():
                     case_check = re.compile(prefix + lead + "".join(_phrase_atoms(entry)))
-                self._lists_of_marker[node.marker].append((list_name, case_check))
+                self._lists_of_marker[marker_of[node]].append((list_name, case_check))
         self._pattern = re.compile(
             prefix + "|".join(lead + trie.render() for lead, trie in tries.items())
         )

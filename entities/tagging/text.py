@@ -18,9 +18,10 @@ dateline ("SEOUL (Reuters) - ") has no full stop, so it stays with the first sen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
-from entities.tagging.lexicons import LANGUAGES, language_code, word_list
+from .lexicons import LANGUAGES, language_code, word_list
 
 # Every character machine-translated and hand-typed copy uses as an apostrophe ("d’Apple",
 # "l'IA", "OpenAIʼs"); each reads as a straight one.
@@ -104,27 +105,39 @@ def _by_length(abbreviations: set[str]) -> list[str]:
     Each alternation is a trie of character classes ("[mM](?:[rR]|[sS])"), which the regex
     engine dispatches on the first character; the (?i) flag would make it try every branch.
     """
-    by_length: dict[int, list[str]] = {}
+    by_length: dict[int, RegexTrie] = {}
     for abbreviation in sorted(abbreviations):
-        by_length.setdefault(len(abbreviation), []).append(abbreviation)
-    return [_trie_alternation(group) for _, group in sorted(by_length.items())]
+        trie = by_length.setdefault(len(abbreviation), RegexTrie())
+        trie.add(map(_either_case, abbreviation)).end = ""
+    return [trie.render() for _, trie in sorted(by_length.items())]
 
 
-def _trie_alternation(words: list[str]) -> str:
-    """Render words as a regex trie that matches them in any letter case."""
-    by_first: dict[str, list[str]] = {}
-    for word in words:
-        by_first.setdefault(word[0], []).append(word[1:])
-    branches = []
-    for first, rests in by_first.items():
-        character = (
-            f"[{first.lower()}{first.upper()}]"
-            if first.lower() != first.upper()
-            else re.escape(first)
-        )
-        remaining = [rest for rest in rests if rest]
-        branches.append(character + (f"(?:{_trie_alternation(remaining)})" if remaining else ""))
-    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+def _either_case(character: str) -> str:
+    lower, upper = character.lower(), character.upper()
+    return f"[{lower}{upper}]" if lower != upper else re.escape(character)
+
+
+@dataclass(slots=True, eq=False)
+class RegexTrie:
+    """Regular-expression pieces in a trie, so that the regex engine tests a shared start once."""
+
+    children: dict[str, RegexTrie] = field(default_factory=dict)
+    # What the pattern holds where an entry ends here, or None where none does.
+    end: str | None = None
+
+    def add(self, pieces: Iterable[str]) -> RegexTrie:
+        """Add an entry's pieces and return the node where it ends."""
+        node = self
+        for piece in pieces:
+            node = node.children.setdefault(piece, RegexTrie())
+        return node
+
+    def render(self) -> str:
+        """Render the trie as nested alternations, longer entries tried first."""
+        branches = [piece + child.render() for piece, child in self.children.items()]
+        if self.end is not None:
+            branches.append(self.end)
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 _SPLITTERS = {code: _LanguageSplitter((code,)) for code in LANGUAGES}
