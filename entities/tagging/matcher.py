@@ -271,8 +271,7 @@ def _collect(
             else:
                 start, end = candidate.start, candidate.end
                 match.mentions.append(Span(start, end, text[start:end]))
-            if confidence > match.confidence:
-                match.confidence = confidence
+            match.confidence = max(match.confidence, confidence)
             if entry.implies_maker:
                 products = implied_by.setdefault(dictionary.entities[entry.entity_id].maker_id, [])
                 if entry.entity_id not in products:
@@ -285,10 +284,4 @@ def _collect(
 
 def _new_match(dictionary: Dictionary, entity_id: int, confidence: float) -> EntityMatch:
     entity = dictionary.entities[entity_id]
-    return EntityMatch(
-        entity_id=entity.id,
-        kind=entity.kind,
-        slug=entity.slug,
-        name=entity.name,
-        confidence=confidence,
-    )
+    return EntityMatch(entity.id, entity.kind, entity.slug, entity.name, confidence=confidence)

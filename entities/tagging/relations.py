@@ -429,15 +429,9 @@ def _relate_sentence(
                 (kind, *pair_slugs), RelationshipMatch(kind, (first_id, second_id), pair_slugs)
             )
             relationship.topics = sorted({*relationship.topics, *topics})
+            confidence = round(_CUE_WEIGHT[cues.strong] + first_weight + second_weight, 2)
             relationship.evidence.append(
-                Evidence(
-                    start=start,
-                    end=end,
-                    text=sentence.text,
-                    cues=cues.words,
-                    confidence=round(_CUE_WEIGHT[cues.strong] + first_weight + second_weight, 2),
-                    in_title=in_title,
-                )
+                Evidence(start, end, sentence.text, cues.words, confidence, in_title=in_title)
             )
 
 

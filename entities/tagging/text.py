@@ -63,8 +63,8 @@ _OTHER_STOPS = tuple(
 )
 _AMBIGUOUS = "ambiguous"
 _CHECK_NEXT_WORD = "check_next_word"
-_OPENING_PUNCTUATION = "«“‘\"'([ \t\u00a0\u202f"
-_FIRST_WORD = re.compile(r"[^\W\d_]+")
+# The first word of a sentence, after any opening quote or bracket.
+_FIRST_WORD = re.compile(r"[«“‘\"'(\[ \t\u00a0\u202f]*([^\W\d_]+)")
 
 
 class _LanguageSplitter:
@@ -170,10 +170,12 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
             continue
         if is_paragraph_break:
             end = sentence_start + len(text[sentence_start:end].rstrip())
-        elif match.lastgroup == _CHECK_NEXT_WORD and not _opens_sentence(
-            text, next_start, splitter.openers
-        ):
-            continue
+        elif match.lastgroup == _CHECK_NEXT_WORD:
+            # After an ambiguous abbreviation, only a word that typically opens a sentence
+            # ("The", "Il") starts a new one.
+            word = _FIRST_WORD.match(text, next_start)
+            if word is None or word.group(1) not in splitter.openers:
+                continue
         # Breaks end on punctuation and resume at a non-space, so no stripping is needed.
         if end > sentence_start:
             sentences.append((sentence_start, end))
@@ -206,11 +208,3 @@ def iter_paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
 def straight_apostrophes(text: str) -> str:
     """Return text with every apostrophe variant replaced by a straight apostrophe."""
     return text.translate(_STRAIGHT_APOSTROPHES)
-
-
-def _opens_sentence(text: str, position: int, openers: frozenset[str]) -> bool:
-    """Tell whether the word at position typically opens a sentence ("The", "Il")."""
-    while position < len(text) and text[position] in _OPENING_PUNCTUATION:
-        position += 1
-    word = _FIRST_WORD.match(text, position)
-    return word is not None and word.group() in openers
