@@ -93,16 +93,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    # The site's generation and the compiled dictionary's version, which every process
-    # must share (articles/cache.py, entities/knowledge_base.py).
-    "default": env.cache("CACHE_URL", default="locmemcache://newsdesk"),
-    # Whole public pages and feeds, under the site's generation.
-    "pages": {
-        **env.cache("CACHE_URL", default="locmemcache://newsdesk-pages?max_entries=5000"),
-        "KEY_PREFIX": "pages",
-    },
-}
+# A Redis that hangs (stopped, overloaded, behind a half-open connection) still accepts
+# connections and never answers: left to the libraries' defaults, each cache call would wait
+# 5 s and a task sent would wait for ever. After a second each caller falls back instead: a
+# page is drawn afresh, an editor's save stands and the sweep sends its tagging later. Used
+# by the cache and by the Celery broker below.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def is_redis_url(url: str) -> bool:
+    return url.split(":", 1)[0] in {"redis", "rediss"}
+
+
+def caches_at(url: str) -> dict:
+    """Return CACHES with both caches at `url`, or in this process's memory if it is empty."""
+
+    def cache(default: str, **extra) -> dict:
+        config = env.cache_url_config(url or default)
+        if is_redis_url(url):
+            # Django's RedisCache gives OPTIONS to redis-py's connection pool.
+            config["OPTIONS"] = {**REDIS_TIMEOUTS, **config.get("OPTIONS", {})}
+        return {**config, **extra}
+
+    return {
+        # The site's generation and the compiled dictionary's version, which every process
+        # must share (articles/cache.py, entities/knowledge_base.py).
+        "default": cache("locmemcache://newsdesk"),
+        # Whole public pages and feeds, under the site's generation.
+        "pages": cache("locmemcache://newsdesk-pages?max_entries=5000", KEY_PREFIX="pages"),
+    }
+
+
+CACHES = caches_at(env("CACHE_URL", default=""))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,16 +254,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Acks-late tasks are redelivered after this long if a worker dies; tagging takes milliseconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    # A hung Redis costs a task sent a second, not minutes (REDIS_TIMEOUTS above).
+    **(REDIS_TIMEOUTS if is_redis_url(CELERY_BROKER_URL) else {}),
 }
-# An editor's save must not hang on a broker that is down: fail fast, the sweep enqueues later.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-}
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# An editor's save must not hang on a broker that is down or hung: fail fast, the sweep
+# enqueues later. No retry: redis-py already reconnects a connection the broker closed (a
+# restart), and each retry would cost another time-out when it hangs.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_ROUTES = {"articles.tasks.discover_candidates": {"queue": "discovery"}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE = {

@@ -1,7 +1,24 @@
-"""Fault injection: real Celery workers and beat as subprocesses, and the services they use.
+"""Fault injection: real Celery workers and beat, and private PostgreSQL and Redis servers.
 
-The tests here stop Redis, restart PostgreSQL and SIGKILL workers. Whatever happens, the
-`faults` fixture stops every process a test started and leaves PostgreSQL and Redis running.
+The tests break only what they started. The package starts its own PostgreSQL once (initdb and
+pg_ctl on a free port, tests/faults/servers.py) and migrates it with `manage.py migrate`, as a
+deployment would; each test starts its own redis-server. Then:
+
+- Celery workers and beat are subprocesses with the production settings, their DATABASE_URL,
+  CELERY_BROKER_URL and CACHE_URL pointing at the private servers.
+- This process uses them too, so that what a test saves and checks, and the admin and public
+  pages it asks for, go through the same servers as the workers: `django_db_setup` is
+  overridden for the package to point Django's default database at the private PostgreSQL
+  (restored afterwards), so the ORM, the factories and the services under test run unchanged,
+  and pytest-django's transactional tests flush that database after each test; the `faults`
+  fixture points the caches (the production CACHES for that URL, time-outs included) and the
+  Celery app (broker and transport options) at the private Redis, tasks no longer eager.
+
+A test kills, restarts or SIGSTOPs those servers, and SIGKILLs workers. Whatever happens, the
+`faults` fixture stops every process and server the test started, and the package's
+PostgreSQL is stopped and deleted after the last test. The machine's own PostgreSQL and Redis
+are never touched (the first is still where pytest-django makes its test database for the
+other tests).
 """
 
 import contextlib
@@ -9,39 +26,41 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from unittest import mock
 
+import kombu.pools
 import pytest
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, connection
+from django.db import connection
+from django.test import override_settings
 
+from newsdesk.settings import caches_at
 from tests.conftest import require_service
-from tests.services import require_broker, require_postgresql
+from tests.faults.servers import PrivatePostgreSQL, PrivateRedis, postgresql_bindir, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-# Every key the Redis transport keeps for the queues the tests use (kombu's priority queues are
-# "<queue>\x06\x16<priority>"), and the hash of messages delivered but not acknowledged.
-QUEUE_KEYS = [
-    f"{queue}{suffix}"
-    for queue in ["celery", "discovery"]
-    for suffix in ["", "\x06\x163", "\x06\x166", "\x06\x169"]
-]
-UNACKED_KEYS = ["unacked", "unacked_index", "unacked_mutex"]
+DATABASE = "newsdesk"
 TASK_LINE = r"Task articles\.tasks\.tag_article\[(?P<id>[0-9a-f-]+)\]"
 SUCCEEDED = re.compile(TASK_LINE + r" succeeded in [0-9.e-]+s: (?P<result>True|False)")
 RETRIED = re.compile(TASK_LINE + r" retry: ")
 
 
-def tool(name: str) -> str:
-    """The full path of a command the `faults` fixture checked is installed."""
-    path = shutil.which(name)
-    assert path is not None, f"{name} is not installed"
-    return path
+def require_private_servers() -> Path:
+    """Return PostgreSQL's bin folder, once sure the private servers can be run."""
+    if connection.vendor != "postgresql":
+        require_service(
+            "A PostgreSQL DATABASE_URL (this process reaches the fault tests' own server "
+            "through Django's PostgreSQL backend)"
+        )
+    bindir = postgresql_bindir()
+    if bindir is None or not (bindir / "pg_ctl").exists():
+        require_service("PostgreSQL's initdb and pg_ctl (to run a private server)")
+    if shutil.which("redis-server") is None:
+        require_service("redis-server (to run a private Redis)")
+    return bindir
 
 
 def celery_command() -> list[str]:
@@ -49,142 +68,106 @@ def celery_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "celery"]
 
 
-def answers(host: str, port: int) -> bool:
+@pytest.fixture(scope="package")
+def private_postgresql():
+    """A PostgreSQL server of the fault tests' own, with the database migrated."""
+    bindir = require_private_servers()
+    server = PrivatePostgreSQL(bindir)
     try:
-        socket.create_connection((host, port), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
-
-
-class Redis:
-    """The broker's Redis server, which the tests stop and start."""
-
-    def __init__(self, url: str):
-        parts = urlsplit(url)
-        self.url = url
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or 6379
-
-    def client(self):
-        import redis
-
-        return redis.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=2)
-
-    def answers(self) -> bool:
-        return answers(self.host, self.port)
-
-    def stop(self) -> None:
+        server.initdb()
+        server.start()
+        server.create_database(DATABASE)
         subprocess.run(
-            [tool("redis-cli"), "-h", self.host, "-p", str(self.port), "shutdown", "nosave"],
-            capture_output=True,
-            timeout=10,
-            check=False,
-        )
-        assert wait_for(lambda: not self.answers(), timeout=10), "Redis did not stop"
-
-    def start(self) -> None:
-        if self.answers():
-            return
-        subprocess.run(
-            [
-                tool("redis-server"),
-                "--daemonize",
-                "yes",
-                "--bind",
-                self.host,
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
+            [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+                "DATABASE_URL": server.url(DATABASE),
+                "CACHE_URL": "",
+                "CELERY_BROKER_URL": "",
+            },
             check=True,
-            capture_output=True,
-            timeout=10,
+            timeout=300,
         )
-        assert wait_for(self.answers, timeout=10), "Redis did not start"
-
-    def purge(self) -> None:
-        """Drop every queued, reserved or unacknowledged message of the queues we use."""
-        self.client().delete(*QUEUE_KEYS, *UNACKED_KEYS)
+        yield server
+    finally:
+        server.destroy()
 
 
-class PostgreSQL:
-    """The local PostgreSQL cluster, which the tests restart."""
+@pytest.fixture(scope="package")
+def django_db_setup(private_postgresql):
+    """Point Django's default database at the private PostgreSQL while the fault tests run."""
+    settings_dict = connection.settings_dict
+    saved = dict(settings_dict)
+    connection.close()
+    settings_dict.update(
+        HOST="127.0.0.1",
+        PORT=str(private_postgresql.port),
+        NAME=DATABASE,
+        USER="postgres",
+        PASSWORD="",
+    )
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict.clear()
+        settings_dict.update(saved)
 
-    def __init__(self):
-        self.host = connection.settings_dict["HOST"] or "127.0.0.1"
-        self.port = int(connection.settings_dict["PORT"] or 5432)
-        self.version = sorted(os.listdir("/etc/postgresql"))[-1]
 
-    def _ctl(self, action: str) -> None:
-        subprocess.run(
-            [tool("pg_ctlcluster"), "--skip-systemctl-redirect", self.version, "main", action],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+def use_broker(app, url: str, transport_options: dict) -> None:
+    """Send this process's tasks to the broker at `url`, on new connections."""
+    app.conf.update(broker_url=url, broker_transport_options=transport_options)
+    # Celery keeps its connection and producer pools for the app's life: close and drop them.
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
-    def accepts_queries(self) -> bool:
+
+@contextlib.contextmanager
+def this_process_on(redis: PrivateRedis):
+    """Use the private Redis as this process's caches and broker, as production would."""
+    from newsdesk.celery import app
+
+    saved = {key: app.conf[key] for key in ["broker_url", "broker_transport_options"]}
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": redis.url(0)}):
+        # What newsdesk.settings gives a Redis broker.
+        options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, **settings.REDIS_TIMEOUTS}
+        use_broker(app, redis.url(0), options)
+        app.conf.task_always_eager = False
         try:
-            connection.close()
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except (DatabaseError, InterfaceError):
-            connection.close()
-            return False
-        return True
-
-    def restart(self) -> None:
-        self._ctl("restart")
-
-    def ensure_running(self) -> None:
-        if not answers(self.host, self.port):
-            self._ctl("start")
-        assert wait_for(self.accepts_queries, timeout=30), "PostgreSQL is not accepting queries"
+            with override_settings(CACHES=caches_at(redis.url(1))):
+                yield app
+        finally:
+            app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+            use_broker(app, saved["broker_url"], saved["broker_transport_options"])
 
 
 class Processes:
     """Celery workers and beat run as subprocesses, each in its own process group."""
 
-    def __init__(self, directory: Path, redis: Redis):
+    def __init__(self, directory: Path, *, database_url: str, redis: PrivateRedis):
         self.directory = directory
+        self.database_url = database_url
         self.redis = redis
         self.started: list[Process] = []
 
     def env(self, **extra: str) -> dict[str, str]:
-        db = connection.settings_dict
-        credentials = quote(db["USER"] or "", safe="")
-        if db["PASSWORD"]:
-            credentials += ":" + quote(db["PASSWORD"], safe="")
         env = {
             **os.environ,
             # Production settings, not tests.settings (which forces eager tasks).
             "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
-            # The test database, which this test's data is in.
-            "DATABASE_URL": (
-                f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                f"/{quote(db['NAME'], safe='')}"
-            ),
-            "CELERY_BROKER_URL": self.redis.url,
+            "DATABASE_URL": self.database_url,
+            "CELERY_BROKER_URL": self.redis.url(0),
+            "CACHE_URL": self.redis.url(1),
             "NEWSDESK_DISCOVERY_ENABLED": "0",
             "PYTHONUNBUFFERED": "1",
             **extra,
         }
-        env.pop("REQUIRE_SERVICES", None)
-        if not os.environ.get("CACHE_URL"):
-            env.pop("CACHE_URL", None)
+        for name in ["REQUIRE_SERVICES", "CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL"]:
+            env.pop(name, None)
         return env
 
     def worker(self, name: str, wait_ready: bool = True, **env: str) -> "Process":
@@ -226,8 +209,9 @@ class Processes:
         return process
 
     def stop_all(self) -> None:
-        for process in self.started:
-            process.stop()
+        with contextlib.ExitStack() as stops:
+            for process in self.started:
+                stops.callback(process.stop)
 
 
 class Process:
@@ -296,35 +280,18 @@ class Process:
 
 
 @pytest.fixture
-def faults(tmp_path):
-    """Real services to break, processes to run; everything is running again afterwards."""
-    require_postgresql()
-    broker_url = require_broker()
-    redis = Redis(broker_url)
-    if redis.host not in {"127.0.0.1", "localhost", "::1"}:
-        require_service(f"A local Redis to stop and start (the broker is at {redis.host})")
-    for tool in ["redis-cli", "redis-server", "pg_ctlcluster"]:
-        if shutil.which(tool) is None:
-            require_service(f"{tool} (to stop and start the services)")
-    if not os.path.isdir("/etc/postgresql"):
-        require_service("A local PostgreSQL cluster (/etc/postgresql) to restart")
-
-    from newsdesk.celery import app
-
-    postgresql = PostgreSQL()
-    processes = Processes(tmp_path, redis)
-    app.conf.task_always_eager = False
-    redis.purge()
-    try:
-        yield Faults(app=app, redis=redis, postgresql=postgresql, processes=processes)
-    finally:
-        try:
-            processes.stop_all()
-        finally:
-            app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-            redis.start()
-            postgresql.ensure_running()
-            redis.purge()
+def faults(private_postgresql, django_db_setup, tmp_path):
+    """Private servers to break, processes to run; everything is stopped afterwards."""
+    with contextlib.ExitStack() as cleanup:
+        # Undone last: pytest-django flushes the database after the test, so it must be up.
+        cleanup.callback(private_postgresql.ensure_running)
+        redis = PrivateRedis(tmp_path)
+        cleanup.callback(redis.stop)
+        redis.start()
+        processes = Processes(tmp_path, database_url=private_postgresql.url(DATABASE), redis=redis)
+        cleanup.callback(processes.stop_all)
+        app = cleanup.enter_context(this_process_on(redis))
+        yield Faults(app=app, redis=redis, postgresql=private_postgresql, processes=processes)
 
 
 class Faults:

@@ -12,7 +12,7 @@ from articles.services import article_request_tagging
 from tests.entities.kb import make_small_kb
 from tests.factories import OutletFactory
 from tests.faults.helpers import count_done, statuses, story_body, tag_differences
-from tests.services import require_broker, require_postgresql, wait_until
+from tests.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -42,8 +42,6 @@ def new_articles(count: int) -> list[Article]:
 
 
 def test_a_burst_of_articles_is_tagged_once_each_by_two_workers(faults):
-    require_postgresql()
-    require_broker()
     make_small_kb()
     articles = new_articles(ARTICLES)
     ids = [article.pk for article in articles]

@@ -11,7 +11,7 @@ from articles.services import article_request_tagging
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory, OutletFactory
 from tests.faults.helpers import count_done, statuses, story_body, tag_differences
-from tests.services import require_broker, require_postgresql, wait_until
+from tests.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +19,6 @@ ARTICLES = 50
 
 
 def test_every_article_is_tagged_across_a_postgresql_restart(faults):
-    require_postgresql()
-    require_broker()
     make_small_kb()
     outlet = OutletFactory()
     rng = random.Random(3)

@@ -12,7 +12,7 @@ from articles.services import article_request_tagging
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory
 from tests.faults.helpers import story_body, tag_differences, tagging_status
-from tests.services import require_broker, require_postgresql, wait_until
+from tests.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,6 @@ def blocked_backends(blocker_pid: int) -> list[int]:
 
 
 def test_a_worker_killed_mid_task_is_replaced_and_the_task_redelivered(faults):
-    require_postgresql()
-    require_broker()
     make_small_kb()
     article = ArticleFactory(title="XR deals", body=story_body(random.Random(1), 40))
     db = connection.settings_dict
