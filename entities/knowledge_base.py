@@ -43,10 +43,20 @@ def kb_changed() -> None:
 
 
 def get_dictionary() -> Dictionary:
-    """Return the compiled dictionary for the current knowledge base."""
+    """Return the compiled dictionary for the current knowledge base.
+
+    With the cache down or hung, the version cannot be read: the dictionary compiled last
+    serves (the first one is compiled anyway), rather than the tagging failing.
+    """
     global _compiled
-    version = kb_version()
     compiled = _compiled
+    try:
+        version = kb_version()
+    except Exception:
+        logger.warning("Knowledge base version unavailable", exc_info=True)
+        if compiled is not None:
+            return compiled[1]
+        version = uuid.uuid4().hex
     if compiled is not None and compiled[0] == version:
         return compiled[1]
     with _lock:

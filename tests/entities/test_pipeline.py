@@ -355,14 +355,16 @@ def test_retagging_without_the_evidence_dates_the_relationship_from_what_remains
     assert seen(supplier) == (now - 3 * DAY, now - DAY)
 
 
-def test_a_confirmed_relationship_left_without_evidence_stays_undated(kb):
+def test_a_confirmed_relationship_left_without_evidence_stays_undated_and_hidden(kb):
     story = tagged_story(published_at=timezone.now() - DAY)
     partnership = Relationship.objects.get(kind="partnership")
     Relationship.objects.filter(pk=partnership.pk).update(status=Relationship.Status.CONFIRMED)
 
     retag(story, title="Meta buys chips", body=STORY_WITHOUT_PARTNERSHIP)
     assert seen(partnership) == (None, None)
-    assert Relationship.objects.public().filter(pk=partnership.pk).exists()
+    # Kept for the editor who confirmed it; readers meet it again with its next story.
+    assert Relationship.objects.filter(pk=partnership.pk).exists()
+    assert not Relationship.objects.public().filter(pk=partnership.pk).exists()
 
 
 def test_a_relationship_another_tagging_created_is_shared(kb):
@@ -374,3 +376,17 @@ def test_a_relationship_another_tagging_created_is_shared(kb):
     partnership = Relationship.objects.get(kind="partnership")
     assert partnership.evidence.filter(article=story).exists()
     assert seen(partnership) == (now - 3 * DAY, now - DAY)
+
+
+def test_tagging_goes_on_with_the_cache_down(kb, monkeypatch):
+    compiled = knowledge_base.get_dictionary()
+
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("Timeout reading from 127.0.0.1:6379")
+
+    monkeypatch.setattr(knowledge_base.cache, "get", cache_down)
+    assert knowledge_base.get_dictionary() is compiled
+    monkeypatch.setattr(knowledge_base, "_compiled", None)
+    assert knowledge_base.get_dictionary() is not compiled
+    story = tagged_story(published_at=timezone.now() - DAY)
+    assert mentioned(story) >= {"meta-platforms", "lg-electronics"}
