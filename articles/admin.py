@@ -9,15 +9,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from entities.forms import AliasAdminForm, EntityAdminForm, TopicAdminForm, clean_search_term
 from entities.models import Alias, Candidate, Entity, Relationship, Topic
 
-from .forms import ArticleAdminForm
+from .forms import ArticleAdminForm, OutletAdminForm
 from .models import Article, Mention, Outlet, RelationshipEvidence
 from .pagination import CappedPaginator
 from .search import matching_stories
@@ -54,6 +55,7 @@ class PublicRecordAdmin(admin.ModelAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(PublicRecordAdmin):
+    form = OutletAdminForm
     list_display = ["name", "homepage", "default_language"]
     search_fields = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -182,6 +184,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
             or (self.has_publish_permission(request))
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            # A concurrent save took this source URL or address after the form checked it,
+            # and has committed (PostgreSQL refuses the insert only then). This attempt was
+            # rolled back whole: checked again, the form says which is taken.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if change:
             # The status moves only through the workflow actions, never through a form
@@ -263,11 +276,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 class AliasInline(admin.TabularInline):
     model = Alias
+    form = AliasAdminForm
     extra = 1
 
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
+    form = EntityAdminForm
     list_display = ["name", "kind", "slug", "sector", "parent", "maker", "affiliation"]
     list_filter = ["kind", "sector"]
     list_select_related = ["parent", "maker", "affiliation"]
@@ -291,6 +306,9 @@ class EntityAdmin(admin.ModelAdmin):
         knowledge_save(deleted=queryset)
 
     def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL refuses NUL in a query: control characters become spaces, here and in
+        # the pickers that search through this admin (mention rows, parent, maker…).
+        search_term = clean_search_term(search_term)
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         # Autocomplete for a maker, parent or affiliation offers companies only.
         if request.path.endswith("/autocomplete/") and request.GET.get("field_name") in {
@@ -470,5 +488,6 @@ class RelationshipAdmin(PublicRecordAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(PublicRecordAdmin):
+    form = TopicAdminForm
     list_display = ["slug", "name"]
     search_fields = ["slug", "name"]

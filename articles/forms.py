@@ -1,18 +1,12 @@
-import re
-
 from django import forms
 from django.conf import settings
 from django.utils.html import format_html
 
+from entities.forms import INVISIBLE_CHARACTERS, plain_name, without_hidden_characters
+
 from .models import Article
 from .source_urls import InvalidSourceURL, normalize_source_url
 
-# C0/C1 control characters other than tab and newlines: invisible, and they break feeds.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Zero-width characters: a title made only of them looks empty, and is.
-INVISIBLE_CHARACTERS = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-# Bidirectional overrides and isolates let a title display as something other than it is.
-BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # The standfirst is "one or two sentences", shown under the title in lists and in feeds.
 STANDFIRST_MAX_CHARS = 1000
 
@@ -41,6 +35,12 @@ class ArticleAdminForm(forms.ModelForm):
             "language",
             "published_at",
         ]
+        error_messages = {
+            "slug": {
+                "unique": "Another story has this address: change it, or leave it blank to "
+                "make one from the title."
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,18 +73,10 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned_data
 
     def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if not INVISIBLE_CHARACTERS.sub("", title).strip():
-            raise forms.ValidationError("The title is empty.")
-        if CONTROL_CHARACTERS.search(title) or BIDI_CONTROLS.search(title):
-            raise forms.ValidationError(
-                "The title contains invisible control or text-direction characters: "
-                "retype it or paste it as plain text."
-            )
-        return title
+        return plain_name(self.cleaned_data["title"], label="title")
 
     def clean_standfirst(self):
-        standfirst = CONTROL_CHARACTERS.sub("", self.cleaned_data["standfirst"]).strip()
+        standfirst = without_hidden_characters(self.cleaned_data["standfirst"])
         if len(standfirst) > STANDFIRST_MAX_CHARS:
             # It is shown in every list and feed: a pasted body here would bloat them all.
             raise forms.ValidationError(
@@ -94,10 +86,10 @@ class ArticleAdminForm(forms.ModelForm):
         return standfirst
 
     def clean_byline(self):
-        return CONTROL_CHARACTERS.sub("", self.cleaned_data["byline"]).strip()
+        return without_hidden_characters(self.cleaned_data["byline"])
 
     def clean_body(self):
-        body = CONTROL_CHARACTERS.sub("", self.cleaned_data["body"].replace("\r\n", "\n")).strip()
+        body = without_hidden_characters(self.cleaned_data["body"].replace("\r\n", "\n"))
         if not INVISIBLE_CHARACTERS.sub("", body).strip():
             raise forms.ValidationError("The body is empty.")
         limit = settings.NEWSDESK_MAX_BODY_CHARS
@@ -123,3 +115,9 @@ class ArticleAdminForm(forms.ModelForm):
                 )
             )
         return url
+
+
+# The admin supplies the model and the fields.
+class OutletAdminForm(forms.ModelForm):
+    def clean_name(self):
+        return plain_name(self.cleaned_data["name"], label="name")

@@ -1,5 +1,6 @@
 import hashlib
 import unicodedata
+from functools import partial
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from entities.language import LANGUAGE_CHOICES, detect_language
 from entities.models import Candidate, Entity, Relationship
-from entities.slugs import unique_slug
+from entities.slugs import save_with_unique_slug
 from entities.tagging import SUBJECT_THRESHOLD
 
 from .source_urls import normalize_source_url
@@ -173,17 +174,23 @@ class Article(models.Model):
             self.language = detect_language(f"{self.title}\n{self.standfirst}\n{self.body}") or (
                 self.outlet.default_language if self.outlet_id else ""
             )
-        if not self.slug:
-            self.slug = unique_slug(
-                self.title, fallback="story", siblings=Article.objects.exclude(pk=self.pk)
-            )
         if not self._state.adding:
             # Above any version before: one restored from the history must not go back.
             stored = Article.objects.filter(pk=self.pk).values_list("version", flat=True).first()
             self.version = max(self.version, stored or 0) + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+        if self.slug:
+            super().save(*args, **kwargs)
+        else:
+            # Made from the title: if a concurrent save takes it first, the next one will do.
+            save_with_unique_slug(
+                self,
+                save=partial(super().save, *args, **kwargs),
+                text=self.title,
+                fallback="story",
+                siblings=Article.objects.exclude(pk=self.pk),
+            )
 
     def get_absolute_url(self):
         return reverse("public:story", args=[self.slug])

@@ -1,6 +1,7 @@
 """Hostile text typed into every editable admin field: refused with a form error, or saved and
 shown as text on every public page, feed and admin list. Never a 500."""
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -242,3 +243,68 @@ def test_control_and_direction_characters_never_reach_a_public_page(chief_client
         return
     article = Article.objects.get(source_url="https://news.example/hostile")
     assert "\x07" not in getattr(article, field)
+
+
+HIDDEN = {
+    "control characters": "Shown\x07 and\x1b[31m red\x7f \x85C1\x9f",
+    "direction characters": "Shown\u202a as\u202e gpj.exe \u2066too\u2069",
+}
+HIDDEN_CHARACTERS = "\x07\x1b\x7f\x85\x9f\u202a\u202e\u2066\u2069"
+# Names are refused with a message; longer text keeps its words and loses the characters.
+NAMES = [
+    ("article", "title"),
+    ("outlet", "name"),
+    ("entity", "name"),
+    ("alias", "text"),
+    ("topic", "name"),
+]
+LONGER_TEXT = [
+    ("article", "standfirst"),
+    ("article", "byline"),
+    ("article", "body"),
+    ("entity", "description"),
+    ("entity", "role"),
+    ("entity", "website_domain"),
+    ("entity", "sector"),
+]
+TEXT_FORMS = {
+    **FORMS,
+    ("entity", "sector"): ("entities/entity", lambda s, v: entity_data("sector", v)),
+}
+
+
+def assert_no_hidden_characters(where, text):
+    for character in HIDDEN_CHARACTERS:
+        # Nor its escape, in JSON-LD.
+        assert character not in text, (where, character)
+        assert json.dumps(character)[1:-1] not in text, (where, character)
+
+
+@pytest.mark.parametrize(("model", "field"), NAMES)
+@pytest.mark.parametrize("value", HIDDEN.values(), ids=HIDDEN.keys())
+def test_a_name_with_hidden_characters_is_refused(chief_client, stage, model, field, value):
+    path, data = FORMS[model, field]
+    before = set(MODELS[model].objects.values_list("pk", flat=True))
+    response = chief_client.post(f"/admin/{path}/add/", data(stage, value))
+    assert response.status_code == 200
+    assert "invisible control or text-direction characters" in response.content.decode()
+    assert not MODELS[model].objects.exclude(pk__in=before).exists()
+
+
+@pytest.mark.parametrize(("model", "field"), LONGER_TEXT)
+@pytest.mark.parametrize("value", HIDDEN.values(), ids=HIDDEN.keys())
+def test_hidden_characters_are_removed_from_longer_text_before_any_page_shows_it(
+    chief_client, stage, model, field, value
+):
+    path, data = TEXT_FORMS[model, field]
+    before = set(MODELS[model].objects.values_list("pk", flat=True))
+    response = chief_client.post(f"/admin/{path}/add/", data(stage, value))
+    assert response.status_code == 302
+    obj = MODELS[model].objects.exclude(pk__in=before).get()
+    stored = getattr(obj, field)
+    assert_no_hidden_characters("the stored value", stored)
+    assert "Shown" in stored
+    for url in show_publicly(model, obj, stage):
+        response = chief_client.get(url)
+        assert response.status_code == 200, url
+        assert_no_hidden_characters(url, response.content.decode())
