@@ -64,13 +64,22 @@ class KeyEntries:
 
     def __init__(self, key_length: int, entries: Iterable[AliasEntry]) -> None:
         self.key_length = key_length
-        entries = tuple(entries)
-        self._case_sensitive = _by_form(
-            e for e in entries if e.case_sensitive and not e.derived_surname
-        )
-        self._case_insensitive = _by_form(e for e in entries if not e.case_sensitive)
-        self._surnames = _by_form(e for e in entries if e.derived_surname)
-        self._language_specific = any(entry.language for entry in entries)
+        case_sensitive: dict[str, list[AliasEntry]] = defaultdict(list)
+        case_insensitive: dict[str, list[AliasEntry]] = defaultdict(list)
+        surnames: dict[str, list[AliasEntry]] = defaultdict(list)
+        language_specific = False
+        for entry in entries:
+            if entry.derived_surname:
+                by_form = surnames
+            else:
+                by_form = case_sensitive if entry.case_sensitive else case_insensitive
+            by_form[entry.form].append(entry)
+            language_specific = language_specific or bool(entry.language)
+        # None rather than an empty dict: most keys have entries of one kind only.
+        self._case_sensitive = {form: tuple(e) for form, e in case_sensitive.items()} or None
+        self._case_insensitive = {form: tuple(e) for form, e in case_insensitive.items()} or None
+        self._surnames = {form: tuple(e) for form, e in surnames.items()} or None
+        self._language_specific = language_specific
 
     def matching(self, cased: str, folded: str, language: str) -> NamedEntries:
         """Return the entries named by text of these name forms in an article of language."""
@@ -81,14 +90,6 @@ class KeyEntries:
             found = tuple(entry for entry in found if entry.language in ("", language))
         # Derived surnames are case-sensitive and of every language.
         return found, (self._surnames.get(cased, ()) if self._surnames else ())
-
-
-def _by_form(entries: Iterable[AliasEntry]) -> dict[str, tuple[AliasEntry, ...]] | None:
-    by_form: dict[str, list[AliasEntry]] = defaultdict(list)
-    for entry in entries:
-        by_form[entry.form].append(entry)
-    # None rather than an empty dict: most keys have entries of one kind only.
-    return {form: tuple(group) for form, group in by_form.items()} or None
 
 
 def family_name(full_name: str) -> str | None:
@@ -155,8 +156,7 @@ class Dictionary:
         self.automaton.make_automaton()
 
     def find_keys(self, search_form: str) -> Iterator[tuple[int, KeyEntries]]:
-        """Yield (index of the key's last character, its entries) for every key found in a
-        search form."""
+        """Yield (index of its last character, its entries) for each key in a search form."""
         if self.automaton.kind != ahocorasick.AHOCORASICK:
             # An automaton without keys refuses to search.
             return iter(())
