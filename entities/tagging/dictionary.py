@@ -162,9 +162,7 @@ class Dictionary:
             return iter(())
         return self.automaton.iter(search_form)
 
-    def __reduce__(
-        self,
-    ) -> tuple[type[Dictionary], tuple[list[EntityRecord], tuple[AliasRecord, ...]]]:
+    def __reduce__(self) -> tuple[type[Dictionary], tuple[object, ...]]:
         return (Dictionary, (list(self.entities.values()), self._aliases))
 
     def _relate(self) -> dict[int, frozenset[int]]:

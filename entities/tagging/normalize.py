@@ -44,7 +44,7 @@ DROPPED_SYMBOLS = "™℠"
 # class (space, punctuation) in its stead, so that they need no edit.
 _STAND_INS = {
     **dict.fromkeys("\u202f\u2002\u2003\u2007\u2008\u2009\u200a\u2028\u2029\u3000℠", " "),
-    **{dash: "-" for dash in DASHES if not dash.encode("cp1252", "ignore")},
+    **dict.fromkeys("\u2010\u2011\u2012\u2015\u2212", "-"),
     **{apostrophe: "'" for apostrophe in APOSTROPHES if not apostrophe.encode("cp1252", "ignore")},
 }
 _WHITESPACE = "".join(character for character in map(chr, range(0x3001)) if character.isspace())

@@ -118,10 +118,6 @@ class _Sentence:
         self.cased = " " + cased
         self.folded = " " + folded
 
-    def span(self, match: re.Match[str]) -> tuple[int, int]:
-        """Return the text offsets of a phrase match, without its leading space."""
-        return self.start + match.start(), self.start + match.end() - 1
-
 
 class _PhraseMatcher:
     """Many lexicon phrases in one regex that tells which list each match comes from.
@@ -344,8 +340,7 @@ def detect_relationships(
 def _body_references(
     sentences: list[tuple[int, int]], matches: list[EntityMatch], companies: _Companies
 ) -> list[tuple[int, list[_Reference]]]:
-    """Return (sentence index, its company references in text order) for each sentence of
-    the body that refers to a company, in text order."""
+    """Return each body sentence that refers to a company, as (index, its references)."""
     references: list[_Reference] = []
     for match in matches:
         resolved = companies.company_of.get(match.entity_id)
@@ -479,7 +474,7 @@ def _classify_purchase(
 ) -> tuple[RelationshipKind, list[str], bool] | None:
     """Decide what a buying word means: goods from a supplier, a stake, or a whole company."""
     word_text = _cue_text(sentence, word)
-    word_end = sentence.span(word)[1]
+    word_end = sentence.start + word.end() - 1
     # The first company after the buying word, and how the sentence refers to it.
     bought_start, bought_end, bought_via = next(
         ((start, end, via) for start, end, _, via in references if start >= word_end),
