@@ -3,6 +3,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 DEV := DEBUG=1
+# The port `make run` serves on: `make run PORT=8001`.
+PORT ?= 8000
 # The benchmarks seed and time their own database; the name must end in _bench.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk_bench
 
@@ -20,12 +22,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) ## Create .venv and install the pinned requirements
 
-run: install ## Serve the app with demo data on http://127.0.0.1:8000 (SQLite, tasks in-process)
+run: install ## Serve the app with demo data on http://127.0.0.1:8000 (or PORT=8001)
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_starter_kb
 	$(DEV) $(PY) manage.py load_demo_data
 	$(DEV) $(PY) manage.py ensure_admin
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: lint ## Lint, then run the test suite (PostgreSQL when DATABASE_URL says so, else SQLite)
 	$(PY) -m pytest

@@ -18,7 +18,7 @@ from .filters import StoryFilter, TimelineFilter, apply_filters
 from .models import Article, Mention
 from .search import search_stories, search_words
 from .selectors import pair_timeline, story_ids, timeline
-from .views import company_pair_or_404
+from .views import company_pair_or_404, subjects_only
 
 FEED_LENGTH = 50
 # What an item shows of a story.
@@ -204,7 +204,7 @@ class EntityFeed(TimelineFeed):
         return feed.subject.get_absolute_url()
 
     def stories(self, feed):
-        return timeline(feed.subject, subjects_only=feed.query.get("mentions") != "all")
+        return timeline(feed.subject, subjects_only=subjects_only(self.kind, feed.query))
 
 
 class PairFeed(TimelineFeed):

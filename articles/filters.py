@@ -42,11 +42,19 @@ class StoryFilter(django_filters.FilterSet):
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Named explicitly: django-filter labels a filter from the model's field of that name,
+    # and a timeline's model (Mention) has no outlet or language.
     outlet = django_filters.ModelChoiceFilter(
-        queryset=Outlet.objects.all(), method="filter_story_field", empty_label="Any"
+        queryset=Outlet.objects.all(),
+        method="filter_story_field",
+        label="Outlet",
+        empty_label="Any",
     )
     language = django_filters.ChoiceFilter(
-        choices=LANGUAGE_CHOICES, method="filter_story_field", empty_label="Any"
+        choices=LANGUAGE_CHOICES,
+        method="filter_story_field",
+        label="Language",
+        empty_label="Any",
     )
     also = SlugFilter(
         method="filter_also",

@@ -308,14 +308,18 @@ def _topic_ids(slugs: set[str]) -> dict[str, int]:
     missing = slugs - topic_ids.keys()
     if missing:
         Topic.objects.bulk_create(
-            [
-                Topic(slug=slug, name=slug.upper() if len(slug) <= 3 else slug)
-                for slug in sorted(missing)
-            ],
+            [Topic(slug=slug, name=topic_name(slug)) for slug in sorted(missing)],
             ignore_conflicts=True,
         )
         topic_ids |= dict(Topic.objects.filter(slug__in=missing).values_list("slug", "pk"))
     return topic_ids
+
+
+def topic_name(slug: str) -> str:
+    """Return a readable name for a topic's slug: "AI", "XR", "Chips", "Data Centres"."""
+    return " ".join(
+        word.upper() if len(word) <= 3 else word.capitalize() for word in slug.split("-") if word
+    )
 
 
 def _snippet(body: str, match: EntityMatch) -> str:

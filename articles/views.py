@@ -1,9 +1,12 @@
+import datetime
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.generic import ListView, TemplateView
 
 from entities.models import Entity, Relationship
@@ -77,10 +80,31 @@ class FilteredStoriesMixin(PublishedStoriesMixin):
         ]
         return super().get_context_data(
             filterset=self.filterset,
+            chosen_filters=chosen_filters(self.filterset),
             keep=keep,
             clear_url=f"{self.request.path}?{urlencode(keep)}" if keep else self.request.path,
             **kwargs,
         )
+
+
+def chosen_filters(filterset) -> list[str]:
+    """Return "Label: value" for each filter the reader set, when every value was understood."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    form = filterset.form
+    chosen = []
+    for bound in form:
+        value = form.cleaned_data.get(bound.name)
+        if value in (None, ""):
+            continue
+        if isinstance(value, datetime.date):
+            shown = date_format(value, "j F Y")
+        elif isinstance(value, Model):
+            shown = str(value)  # a model's choices would be read again from the database
+        else:
+            shown = dict(getattr(bound.field, "choices", ())).get(value, value)
+        chosen.append(f"{bound.label}: {shown}")
+    return chosen
 
 
 class HomeView(PublishedStoriesMixin, ListView):
@@ -166,6 +190,21 @@ class TimelineMixin(FilteredStoriesMixin):
     filter_class = TimelineFilter
 
 
+# Most stories naming a company are about something else, so its page lists the stories
+# about it; a person or a product is mostly named in passing, so theirs list every story
+# naming them (with subjects only, most of those pages would be empty).
+SUBJECTS_BY_DEFAULT = frozenset({Entity.Kind.COMPANY})
+
+
+def subjects_only(kind: str, query) -> bool:
+    """Return whether an entity's timeline (page or feed) lists only the stories about it:
+    `?mentions=subjects` or `?mentions=all` chooses, else the entity's kind."""
+    mentions = query.get("mentions")
+    if mentions in ("subjects", "all"):
+        return mentions == "subjects"
+    return kind in SUBJECTS_BY_DEFAULT
+
+
 class EntityTimelineView(TimelineMixin, ListView):
     """A company's, person's or product's stories, newest first, grouped by month."""
 
@@ -179,7 +218,7 @@ class EntityTimelineView(TimelineMixin, ListView):
             kind=self.kind,
             slug=self.kwargs["slug"],
         )
-        self.subjects_only = self.request.GET.get("mentions") != "all"
+        self.subjects_only = subjects_only(self.kind, self.request.GET)
         return story_ids(self.filtered(timeline(self.entity, subjects_only=self.subjects_only)))
 
     def get_context_data(self, **kwargs):
@@ -189,6 +228,7 @@ class EntityTimelineView(TimelineMixin, ListView):
             "entity": entity,
             "subsidiaries": entity.subsidiaries.order_by("name") if is_company else [],
             "subjects_only": self.subjects_only,
+            "mentions_toggle_url": self.mentions_toggle_url(),
             "chart": stories_per_month(entity, subjects_only=self.subjects_only),
             "relationship_groups": relationship_groups(entity) if is_company else [],
             "feed": feed_links(
@@ -202,6 +242,17 @@ class EntityTimelineView(TimelineMixin, ListView):
         else:
             context["companies"] = named_with[Entity.Kind.COMPANY]
         return super().get_context_data(**context, **kwargs)
+
+    def mentions_toggle_url(self) -> str:
+        """Return this page with the other choice of stories, its filters kept: the kind's
+        default is its address without `mentions`."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("mentions", None)
+        wants_subjects = not self.subjects_only
+        if wants_subjects != (self.kind in SUBJECTS_BY_DEFAULT):
+            query["mentions"] = "subjects" if wants_subjects else "all"
+        return f"{self.request.path}?{query.urlencode()}" if query else self.request.path
 
 
 class PartnershipListView(ListView):

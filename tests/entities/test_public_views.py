@@ -150,7 +150,7 @@ def test_relationship_cards_put_partnerships_first_and_link_pair_pages(client, n
         html, "<h3>Partnership</h3>", "<h3>Supplier and customer</h3>", "<h3>Competition</h3>"
     )
     nvidia_card = html[html.index('href="/partnerships/nvidia/samsung-electronics/"') :]
-    assert nvidia_card.index('<span class="topic">chips</span><span class="topic">cloud</span>') < (
+    assert nvidia_card.index('<span class="topic">Chips</span><span class="topic">Cloud</span>') < (
         nvidia_card.index("</li>")
     )
     assert partnership < supply < competition
