@@ -1,4 +1,5 @@
 import datetime
+from string import ascii_uppercase
 
 import django_filters
 from django import forms
@@ -6,10 +7,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from entities.language import LANGUAGE_CHOICES
-from entities.models import Entity, Relationship, Topic
+from entities.models import Alias, Entity, Relationship, Topic
 
 from .models import VISIBLE_STATUSES, Article, Mention, Outlet, RelationshipEvidence
-from .selectors import SAME_STORY
+from .selectors import SAME_STORY, name_key, sector_name
 
 
 class SlugFilter(django_filters.CharFilter):
@@ -112,10 +113,46 @@ class StoryFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{self.story_id}__in": stories.values("pk")})
 
 
+def letter_forms() -> dict[str, str]:
+    """Return, for each letter A to Z, the Latin characters a name filed under it may start
+    with, accented ones included: "Ébène" is under E."""
+    forms = dict.fromkeys(ascii_uppercase, "")
+    for char in map(chr, range(0x250)):
+        base = name_key(char)[:1].upper()
+        if base in forms and char.isalpha():
+            forms[base] += char
+    return forms
+
+
+LETTER_FORMS = letter_forms()
+
+
 class CompanyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Search")
-    letter = django_filters.CharFilter(method="filter_letter", label="First letter", max_length=1)
+    """The company directory's search, sector and first letter, and two choices the
+    directory reads itself: its order (`sort`) and whether companies without a public story
+    are listed (`show`)."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Name")
     sector = django_filters.ChoiceFilter(choices=[], empty_label="Any sector")
+    show = django_filters.ChoiceFilter(
+        choices=[("all", "Every company")],
+        empty_label="Companies with stories",
+        method="read_by_the_directory",
+        label="Show",
+    )
+    # Chosen with the A to Z bar and the order links; kept by the form as hidden fields.
+    letter = django_filters.ChoiceFilter(
+        choices=[(letter, letter) for letter in [*ascii_uppercase, "#"]],
+        method="filter_letter",
+        label="First letter",
+        widget=forms.HiddenInput,
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[("name", "Name, A to Z")],
+        method="read_by_the_directory",
+        label="Order",
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Entity
@@ -123,17 +160,19 @@ class CompanyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, sectors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["sector"].extra["choices"] = [(s, s.replace("-", " ")) for s in sectors]
+        self.filters["sector"].extra["choices"] = [(s, sector_name(s)) for s in sectors]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(aliases__text__icontains=value)
-        ).distinct()
+        aliases = Alias.objects.filter(entity=OuterRef("pk"), text__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Exists(aliases))
 
     def filter_letter(self, queryset, name, value):
         if value == "#":
-            return queryset.exclude(name__regex=r"^[A-Za-z]")
-        return queryset.filter(name__istartswith=value)
+            return queryset.exclude(name__regex=f"^[{''.join(LETTER_FORMS.values())}]")
+        return queryset.filter(name__regex=f"^[{LETTER_FORMS[value]}]")
+
+    def read_by_the_directory(self, queryset, name, value):
+        return queryset
 
 
 class RelationshipFilter(django_filters.FilterSet):

@@ -7,9 +7,10 @@ from .selectors import with_chips
 LISTED_FIELDS = ("title", "slug", "language", "published_at", "standfirst", "outlet__name")
 
 
-def story_list(ids) -> list[Article]:
-    """Return the published stories with these ids, in that order, with their chips."""
+def story_list(ids, *, pinned=()) -> list[Article]:
+    """Return the published stories with these ids, in that order, with their chips (the
+    `pinned` entities first, when a story names them)."""
     stories = (
         Article.objects.published().select_related("outlet").only(*LISTED_FIELDS).in_order(ids)
     )
-    return with_chips(stories)
+    return with_chips(stories, pinned=pinned)

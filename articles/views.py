@@ -1,5 +1,6 @@
 import datetime
-from functools import wraps
+from functools import cached_property, partial, wraps
+from string import ascii_uppercase
 from urllib.parse import urlencode
 
 from django.db.models import Model
@@ -13,15 +14,20 @@ from entities.models import Entity, Relationship
 
 from .filters import CompanyFilter, RelationshipFilter, StoryFilter, TimelineFilter, apply_filters
 from .models import Article
-from .pagination import CappedPaginator, StoryIdPaginator
+from .pagination import StoryIdPaginator
 from .rendering import linked_paragraphs
 from .search import search_stories, search_words
 from .selectors import (
+    KIND_ORDER,
     NAMED_WITH,
+    CompanyDirectory,
+    PairDirectory,
     co_mentioned,
-    entity_story_counts,
+    company_cards,
+    company_sectors,
+    pair_cards,
+    pair_evidence,
     pair_timeline,
-    published_evidence,
     related_stories,
     relationship_groups,
     stories_per_month,
@@ -160,27 +166,78 @@ class SearchView(FilteredStoriesMixin, ListView):
         return super().get_context_data(query=self.query, feed=feed, **kwargs)
 
 
+class DirectoryPaginator(StoryIdPaginator):
+    """Pages through a directory ranked a page at a time: a page of ids, then their cards.
+
+    Nothing is counted to show a page; there is a next one when the ranking gives one id
+    more than a page holds.
+    """
+
+    cap = 100_000
+
+    @cached_property
+    def count(self):
+        # Only `?page=last` asks: every entry up to the cap is ranked.
+        return len(self.object_list[: self.cap])
+
+
 class CompanyListView(ListView):
+    """The companies readers can follow: the latest written about first, or A to Z."""
+
     template_name = "entities/company_list.html"
     context_object_name = "companies"
-    paginate_by = 50
-    paginator_class = CappedPaginator
+    paginate_by = 24
+    paginator_class = DirectoryPaginator
 
     def get_queryset(self):
-        companies = Entity.objects.filter(kind=Entity.Kind.COMPANY).order_by("name")
-        sectors = (
-            companies.exclude(sector="").order_by("sector").values_list("sector", flat=True)
-        ).distinct()
+        companies = Entity.objects.filter(kind=Entity.Kind.COMPANY)
         self.filterset = CompanyFilter(
-            self.request.GET or None, queryset=companies, sectors=list(sectors)
+            self.request.GET or None, queryset=companies, sectors=company_sectors()
         )
-        filtered = self.filterset.qs if self.filterset.is_valid() else companies
-        return entity_story_counts(filtered)
+        chosen = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        self.order = chosen.get("sort") or "activity"
+        return CompanyDirectory(
+            apply_filters(self.filterset),
+            order=self.order,
+            everyone=chosen.get("show") == "all",
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, load=company_cards, **kwargs)
 
     def get_context_data(self, **kwargs):
+        # The A to Z bar and the two orders keep what else the reader chose.
+        kept = {
+            name: self.request.GET[name]
+            for name in ("sort", "show", "sector")
+            if self.request.GET.get(name)
+        }
+        letter = self.request.GET.get("letter", "")
         return super().get_context_data(
-            filterset=self.filterset, letters="ABCDEFGHIJKLMNOPQRSTUVWXYZ#", **kwargs
+            filterset=self.filterset,
+            order=self.order,
+            letter=letter,
+            letters=[
+                (each, f"?{urlencode({**kept, 'letter': each})}")
+                for each in [*ascii_uppercase, "#"]
+            ],
+            every_letter=f"?{urlencode(kept)}" if kept else self.request.path,
+            orders=[
+                (value, label, self.with_parameter("sort", value))
+                for value, label in [("activity", "Latest story first"), ("name", "Name, A to Z")]
+            ],
+            **kwargs,
         )
+
+    def with_parameter(self, name: str, value: str) -> str:
+        """Return this page's address with one parameter changed (its default dropped), on
+        its first page."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop(name, None)
+        if value != "activity":
+            query[name] = value
+        return f"?{query.urlencode()}" if query else self.request.path
 
 
 class TimelineMixin(FilteredStoriesMixin):
@@ -256,20 +313,20 @@ class EntityTimelineView(TimelineMixin, ListView):
 
 
 class PartnershipListView(ListView):
+    """Pairs of companies with public relationships, the newest evidence first."""
+
     template_name = "entities/partnership_list.html"
-    context_object_name = "relationships"
+    context_object_name = "pairs"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    paginator_class = DirectoryPaginator
 
     def get_queryset(self):
-        relationships = (
-            Relationship.objects.public()
-            .select_related("company_a", "company_b")
-            .prefetch_related("topics")
-            .newest_first()
-        )
+        relationships = Relationship.objects.public()
         self.filterset = RelationshipFilter(self.request.GET or None, queryset=relationships)
-        return self.filterset.qs if self.filterset.is_valid() else relationships
+        return PairDirectory(apply_filters(self.filterset))
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, load=pair_cards, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filterset=self.filterset, feed=self.feed(), **kwargs)
@@ -290,7 +347,7 @@ class PartnershipListView(ListView):
 
 
 class PairView(TimelineMixin, ListView):
-    """Two companies: every public relationship between them, its evidence, their stories."""
+    """Two companies: their public relationships, what the stories say, their stories."""
 
     template_name = "entities/pair.html"
 
@@ -300,16 +357,27 @@ class PairView(TimelineMixin, ListView):
         )
         return story_ids(self.filtered(pair_timeline(self.company_a, self.company_b)))
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Each story lists the pair's two companies among its chips.
+        pinned = (self.company_a.pk, self.company_b.pk)
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.load = partial(paginator.load, pinned=pinned)
+        return paginator
+
     def get_context_data(self, **kwargs):
-        relationships = published_evidence(
+        relationships = sorted(
             Relationship.objects.public()
             .between(self.company_a, self.company_b)
-            .prefetch_related("topics")
+            .prefetch_related("topics"),
+            key=lambda relationship: KIND_ORDER[relationship.kind],
         )
+        topics = {topic.pk: topic for r in relationships for topic in r.topics.all()}
         return super().get_context_data(
             company_a=self.company_a,
             company_b=self.company_b,
             relationships=relationships,
+            topics=sorted(topics.values(), key=lambda topic: topic.slug),
+            evidence=pair_evidence(relationships),
             feed=feed_links(
                 self.request,
                 "public:pair",

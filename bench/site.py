@@ -70,6 +70,7 @@ def pages() -> list[Page]:
         Page("story", f"/stories/{story}/", HOME_STORY_LIST_FEED_MS),
         Page("partnerships", "/partnerships/", HOME_STORY_LIST_FEED_MS),
         Page("companies", "/companies/", HOME_STORY_LIST_FEED_MS),
+        Page("companies A to Z", "/companies/?sort=name", HOME_STORY_LIST_FEED_MS),
         Page(f"feed {biggest}", f"{company}rss/", HOME_STORY_LIST_FEED_MS),
         Page("feed latest", "/feeds/rss/", HOME_STORY_LIST_FEED_MS),
         Page(f"timeline {biggest} p1", company, BIG_PAGE_MS),

@@ -57,6 +57,15 @@ class Entity(models.Model):
     class Meta:
         verbose_name_plural = "entities"
         ordering = ["name"]
+        # The company directory's sector list. Its alphabetical order (by ICU's collation) is
+        # indexed on PostgreSQL only, by migration 0003: SQLite has no such collation.
+        indexes = [
+            models.Index(
+                fields=["sector"],
+                condition=Q(kind="company") & ~Q(sector=""),
+                name="entity_company_sector_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "slug"], name="entity_unique_slug_per_kind"),
             models.CheckConstraint(
@@ -209,6 +218,20 @@ class Relationship(models.Model):
         ]
         # The newest-first index (last_seen DESC NULLS LAST) is made on PostgreSQL only, by
         # migration 0004: SQLite cannot put NULLS LAST in an index.
+        # The company directory counts each company's partners from these alone, one side of
+        # each pair: their condition is `public()`'s.
+        indexes = [
+            models.Index(
+                fields=["company_a", "company_b"],
+                condition=~Q(status="rejected") & Q(last_seen__isnull=False),
+                name="relationship_public_a_idx",
+            ),
+            models.Index(
+                fields=["company_b", "company_a"],
+                condition=~Q(status="rejected") & Q(last_seen__isnull=False),
+                name="relationship_public_b_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.company_a} – {self.company_b} ({self.get_kind_display().lower()})"

@@ -208,10 +208,10 @@ def text(response) -> str:
 
 
 def chart(response) -> dict[str, int]:
-    """Return the chart's bars as {"March 2024": stories}."""
+    """Return the chart's bars as {"March 2024": stories}, {"Q1 2024": …} or {"2024": …}."""
     return {
-        month: int(count)
-        for month, count in re.findall(r"<title>(\w+ \d{4}): (\d+) stor", text(response))
+        period: int(count)
+        for period, count in re.findall(r"<title>((?:\w+ )?\d{4}): (\d+) stor", text(response))
     }
 
 

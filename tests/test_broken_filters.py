@@ -165,6 +165,10 @@ def test_no_odd_page_number_is_a_server_error(client, newsroom):
         {"sector": "\x00"},
         {"letter": "ab"},
         {"letter": "\x00"},
+        {"letter": "%"},
+        {"letter": "_"},
+        {"sort": "size"},
+        {"show": "\x00"},
         {"q": "\x00"},
         {"q": "x" * 5000, "letter": "toolong"},
     ],
@@ -174,12 +178,13 @@ def test_company_list_invalid_filter_shows_every_company(client, newsroom, filte
     assert response.status_code == 200
     assert response.context["filterset"].errors
     assert "Some filters were not understood, so every company is shown" in text(response)
-    assert len(response.context["companies"]) == 6
+    # Every company named in a public story: LG Corp is named in none.
+    assert len(response.context["companies"]) == 5
 
 
 @pytest.mark.parametrize(
     "filters",
-    [{"letter": "%"}, {"letter": "_"}, {"q": "%"}, {"q": "_"}, {"q": RTL_OVERRIDE}, {"q": "🚀"}],
+    [{"q": "%"}, {"q": "_"}, {"q": RTL_OVERRIDE}, {"q": "🚀"}],
 )
 def test_company_list_wildcard_characters_match_literally(client, newsroom, filters):
     response = client.get("/companies/", filters)
@@ -205,7 +210,7 @@ def test_partnership_list_invalid_filter_shows_every_relationship(client, newsro
     assert response.status_code == 200
     assert response.context["filterset"].errors
     assert "Some filters were not understood, so every relationship is shown" in text(response)
-    assert len(response.context["relationships"]) == 4
+    assert len(response.context["pairs"]) == 4
 
 
 def test_partnership_and_company_lists_answer_404_for_missing_pages(client, newsroom):

@@ -58,7 +58,7 @@ def test_reader_goes_from_the_home_page_to_a_partnership(reader, live_server):
     page.wait_for_load_state()
     assert path_of(page, live_server) == "/companies/meta-platforms/"
     assert page.locator("h1").inner_text() == "Meta Platforms"
-    assert page.locator(".chart svg rect.bar").count() == 24
+    assert page.locator(".chart svg rect.bar").count() == page.locator(".chart tbody tr").count()
     screenshot(page, "company")
 
     page.locator(".relationships a", has_text="LG Electronics").click()

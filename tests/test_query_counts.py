@@ -19,15 +19,19 @@ from tests.public_site import PUBLIC, make_story
 # of story ids (from the mention index for a timeline), then the stories, and for the items
 # not drawn yet their outlets, mentions and mentioned entities; only search counts its
 # results. A page that is not in the public cache yet (as here) also asks when the next
-# embargoed story comes out.
+# embargoed story comes out. The company directory reads its sectors, when the newest
+# stories began, the page's ranking, its companies, their latest stories and their partners;
+# the partnership list its pairs, their relationships (which ones, then those), topics and
+# newest evidence, and the topics to filter by.
 LIMITS = {
     "home": 6,
     "story": 9,
-    "companies": 4,
+    "companies": 7,
+    "companies-by-name": 6,
     "company": 15,
     "person": 12,
     "product": 12,
-    "partnerships": 5,
+    "partnerships": 7,
     "pair": 11,
     "search": 8,
     "sitemap": 4,
@@ -72,6 +76,7 @@ def urls(dataset) -> dict[str, str]:
         "home": "/",
         "story": dataset["stories"][0].get_absolute_url(),
         "companies": "/companies/",
+        "companies-by-name": "/companies/?sort=name&show=all",
         "company": "/companies/meta-platforms/?mentions=all",
         "person": "/people/mark-zuckerberg/",
         "product": "/products/nvidia-h100/",
@@ -118,5 +123,7 @@ def test_the_newsroom_fills_the_pages_it_is_measured_on(client, dataset):
     assert len(client.get("/search/?q=Meta").context["stories"]) == page_size
     timeline = client.get("/companies/meta-platforms/?mentions=all").context["stories"]
     assert len(timeline) == page_size
-    relationships = client.get("/partnerships/").context["relationships"]
-    assert len(relationships) == (1 if page_size == 1 else 4)
+    pairs = client.get("/partnerships/").context["pairs"]
+    assert len(pairs) == (1 if page_size == 1 else 4)
+    companies = client.get("/companies/").context["companies"]
+    assert len(companies) == (2 if page_size == 1 else 5)
