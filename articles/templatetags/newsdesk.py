@@ -5,10 +5,18 @@ from django.utils import dateformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles.selectors import sector_name
+
 register = template.Library()
 
 # The same escapes as django.utils.html.json_script: nothing in the data can close the tag.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter(name="sector_name")
+def sector_name_filter(sector: str) -> str:
+    """Show a sector slug in words ("consumer-electronics" as "Consumer electronics")."""
+    return sector_name(sector)
 
 
 @register.filter

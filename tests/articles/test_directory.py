@@ -7,7 +7,7 @@ import pytest
 from articles import selectors
 from articles.cache import new_site_generation
 from articles.models import Article, Mention
-from entities.models import Alias
+from entities.models import Alias, Entity
 from tests.directory_data import company, relationship, story
 from tests.public_site import tags, text
 
@@ -207,3 +207,9 @@ def test_an_invalid_filter_shows_an_error_and_the_directory(client):
     assert set(response.context["filterset"].errors) == {"sort", "letter"}
     assert "Some filters were not understood, so every company is shown" in text(response)
     assert listed(response) == ["Acer"]
+
+
+def test_a_company_page_names_its_sector_in_words(client, kb):
+    Entity.objects.filter(pk=kb["lg-electronics"].pk).update(sector="consumer-electronics")
+    page = client.get("/companies/lg-electronics/").content.decode()
+    assert "Company · Consumer electronics" in page
