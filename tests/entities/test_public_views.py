@@ -133,7 +133,7 @@ def test_company_page_shows_parent_and_subsidiaries(client, newsroom):
 def test_company_page_shows_description_and_sector(client, newsroom):
     html = text(client.get("/companies/meta-platforms/"))
     assert "Owner of Facebook and of mixed-reality headsets." in html
-    assert "Company · internet" in html
+    assert "Company · Internet" in html
 
 
 @pytest.mark.parametrize(
