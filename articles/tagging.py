@@ -3,7 +3,8 @@
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from entities.knowledge_base import get_dictionary
@@ -226,11 +227,37 @@ def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> b
     )
     _add_topics(matches, relationships)
     shown = {relationship.pk for relationship in relationships.values()}
-    if lost := previous - shown:
-        Relationship.objects.filter(
-            pk__in=lost, status=Relationship.Status.DETECTED, evidence__isnull=True
-        ).delete()
-    return relationships_refresh_seen(previous | shown) > 0
+    # The other evidence of a relationship the story shows is unchanged: its dates only need
+    # to take in the story's, without a look at all its evidence (thousands for a busy pair).
+    widened = _relationships_widen_seen(shown, article.public_since if article.is_public else None)
+    lost = previous - shown
+    if not lost:
+        return widened > 0
+    Relationship.objects.filter(
+        pk__in=lost, status=Relationship.Status.DETECTED, evidence__isnull=True
+    ).delete()
+    return relationships_refresh_seen(lost) > 0 or widened > 0
+
+
+def _relationships_widen_seen(relationship_ids: set[int], seen_at) -> int:
+    """Stretch the relationships' seen dates to take in `seen_at`; return how many changed."""
+    if not relationship_ids or seen_at is None:
+        return 0
+    seen = Value(seen_at)
+    outside = (
+        Q(first_seen__isnull=True)
+        | Q(last_seen__isnull=True)
+        | Q(first_seen__gt=seen_at)
+        | Q(last_seen__lt=seen_at)
+    )
+    # Least and Greatest return NULL on SQLite when a date is missing: Coalesce covers both.
+    widened = Relationship.objects.filter(outside, pk__in=relationship_ids).update(
+        first_seen=Coalesce(Least("first_seen", seen), seen),
+        last_seen=Coalesce(Greatest("last_seen", seen), seen),
+    )
+    if widened:
+        site_changed()
+    return widened
 
 
 def _delete_evidence(article: Article) -> set[int]:
