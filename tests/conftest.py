@@ -105,6 +105,25 @@ def chromium_page(monkeypatch):
 
 
 @pytest.fixture
+def reader(chromium_page):
+    """A chromium page that also records console errors and failed responses."""
+    page = chromium_page
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and page.problems.append(f"{page.url}: {message.text}")
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and page.problems.append(f"{response.status} {response.url}")
+        ),
+    )
+    return page
+
+
+@pytest.fixture
 def kb(db):
     return make_small_kb()
 

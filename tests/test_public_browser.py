@@ -6,25 +6,6 @@ from tests.conftest import SCREENSHOTS
 from tests.public_site import build_newsroom
 
 
-@pytest.fixture
-def reader(chromium_page):
-    """A chromium page that also records console errors and failed responses."""
-    page = chromium_page
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error" and page.problems.append(f"{page.url}: {message.text}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400 and page.problems.append(f"{response.status} {response.url}")
-        ),
-    )
-    return page
-
-
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"public-{name}.png", full_page=True)

@@ -36,25 +36,6 @@ def public_pages(newsroom) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def reader(chromium_page):
-    """A chromium page that also records console errors and failed responses."""
-    page = chromium_page
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error" and page.problems.append(f"{page.url}: {message.text}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400 and page.problems.append(f"{response.status} {response.url}")
-        ),
-    )
-    return page
-
-
 def axe_problems(page) -> list[str]:
     """Return the serious and critical axe-core violations of the page, one line each."""
     results = Axe().run(page)
