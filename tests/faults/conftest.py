@@ -39,7 +39,8 @@ from django.test import override_settings
 
 from newsdesk.settings import caches_at
 from tests.conftest import require_service
-from tests.faults.servers import PrivatePostgreSQL, PrivateRedis, postgresql_bindir, wait_for
+from tests.faults.servers import PrivatePostgreSQL, PrivateRedis, postgresql_bindir
+from tests.services import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "newsdesk"
@@ -232,7 +233,7 @@ class Process:
         return self.log_path.read_text(errors="replace")
 
     def wait_ready(self, timeout: float = 60) -> None:
-        ready = wait_for(
+        ready = wait_until(
             lambda: " ready." in self.log() or self.popen.poll() is not None, timeout, 0.1
         )
         assert ready, f"{self.name} did not start:\n{self.log()[-3000:]}"
@@ -247,7 +248,7 @@ class Process:
         self.signal_group(signal.SIGKILL)
         self.popen.wait(timeout=10)
         # The group's other members (pool children) must be gone too.
-        assert wait_for(lambda: not self._group_alive(), timeout=10)
+        assert wait_until(lambda: not self._group_alive(), timeout=10)
 
     def stop(self) -> None:
         if self.popen.poll() is None:
@@ -257,7 +258,7 @@ class Process:
         self.signal_group(signal.SIGKILL)
         if self.popen.poll() is None:
             self.popen.wait(timeout=10)
-        wait_for(lambda: not self._group_alive(), timeout=10)
+        wait_until(lambda: not self._group_alive(), timeout=10)
         self._log.close()
 
     def _group_alive(self) -> bool:

@@ -17,11 +17,12 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import psycopg
 import redis
+
+from tests.services import wait_until
 
 
 def free_port() -> int:
@@ -37,15 +38,6 @@ def answers(port: int) -> bool:
     except OSError:
         return False
     return True
-
-
-def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
 
 
 def postgresql_bindir() -> Path | None:
@@ -173,7 +165,7 @@ class PrivatePostgreSQL:
         if not self.accepts_queries():
             with contextlib.suppress(RuntimeError):
                 self.start()
-        assert wait_for(self.accepts_queries, timeout=30), (
+        assert wait_until(self.accepts_queries, timeout=30), (
             f"the private PostgreSQL is not accepting queries:\n{self.log()[-3000:]}"
         )
 
@@ -254,7 +246,7 @@ class PrivateRedis:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        assert wait_for(self.answers, timeout=10), f"redis-server did not start:\n{self.log()}"
+        assert wait_until(self.answers, timeout=10), f"redis-server did not start:\n{self.log()}"
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:]
@@ -274,7 +266,7 @@ class PrivateRedis:
         if self.popen is not None:
             self.popen.wait(timeout=10)
         self.paused = False
-        assert wait_for(lambda: not self.answers(), timeout=10), "redis-server is still up"
+        assert wait_until(lambda: not self.answers(), timeout=10), "redis-server is still up"
 
     def ensure_running(self) -> None:
         if self.paused:
