@@ -51,6 +51,21 @@ class Entity(models.Model):
         help_text="People only: the company they work for now.",
     )
     role = models.CharField(max_length=200, blank=True, help_text="People only.")
+    variant_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="variants",
+        limit_choices_to={"kind": Kind.PRODUCT},
+        help_text="Products only: the family this product is a version or variant of "
+        "(Pixel 9 Pro of Pixel 9, Pixel 9 of Pixel).",
+    )
+    provisional = models.BooleanField(
+        default=False,
+        help_text="Suggested by tagging, not yet accepted by a chief editor: editors see it, "
+        "readers do not.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,6 +93,11 @@ class Entity(models.Model):
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | (Q(kind="company") & ~Q(parent=F("pk"))),
                 name="entity_parent_is_other_company",
+            ),
+            models.CheckConstraint(
+                condition=Q(variant_of__isnull=True)
+                | (Q(kind="product") & ~Q(variant_of=F("pk"))),
+                name="entity_variant_of_other_product",
             ),
         ]
 
