@@ -27,6 +27,7 @@ run: install ## Serve the app with demo data on http://127.0.0.1:8000 (or PORT=8
 	$(DEV) $(PY) manage.py load_starter_kb
 	$(DEV) $(PY) manage.py load_demo_data
 	$(DEV) $(PY) manage.py ensure_admin
+	$(DEV) $(PY) manage.py ensure_demo_accounts
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: lint ## Lint, then run the test suite (PostgreSQL when DATABASE_URL says so, else SQLite)

@@ -4,30 +4,45 @@ Every screen writes through the services, which say what follows each change (ta
 the compiled dictionary, the public pages).
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.shortcuts import redirect, render
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from entities.forms import AliasAdminForm, EntityAdminForm, TopicAdminForm, clean_search_term
+from entities.forms import (
+    AliasAdminForm,
+    CandidateReviewForm,
+    EntityAdminForm,
+    TopicAdminForm,
+    clean_search_term,
+)
 from entities.models import Alias, Candidate, Entity, Relationship, Topic
 
+from .desk import tagging_stale_before
 from .forms import ArticleAdminForm, OutletAdminForm
-from .models import Article, Mention, Outlet, RelationshipEvidence
+from .models import Article, CandidateSighting, Mention, Outlet, RelationshipEvidence
 from .pagination import CappedPaginator
 from .search import matching_stories
 from .services import (
+    AlreadyInKnowledgeBase,
     article_delete,
     article_request_tagging,
     article_save,
     article_transition,
     candidate_accept,
+    candidate_link,
     candidate_reject,
     entity_merge,
     knowledge_save,
@@ -38,6 +53,19 @@ from .services import (
     relationships_set_status,
 )
 from .source_urls import InvalidSourceURL, normalize_source_url
+
+
+def marked(text: str, names) -> str:
+    """Return text as HTML with every whole-word, any-case occurrence of one of names in <mark>."""
+    names = sorted({name for name in names if name.strip()}, key=len, reverse=True)
+    if not names:
+        return escape(text)
+    found = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)", re.IGNORECASE)
+    pieces, shown_to = [], 0
+    for match in found.finditer(text):
+        pieces.append((text[shown_to : match.start()], match.group()))
+        shown_to = match.end()
+    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), text[shown_to:])
 
 
 class PublicRecordAdmin(admin.ModelAdmin):
@@ -114,12 +142,52 @@ class MentionInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def goes_live(article) -> str:
+    """Return when a scheduled story goes live, as editors read it ("3 Dec, 08:00")."""
+    return date_format(timezone.localtime(article.published_at), "j M, H:i")
+
+
+class TaggingStateFilter(admin.SimpleListFilter):
+    title = "tagging state"
+    parameter_name = "tagging_status"
+
+    def lookups(self, request, model_admin):
+        return [*Article.TaggingStatus.choices, ("stalled", "Stalled")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stalled":
+            return queryset.stale_tagging(tagging_stale_before())
+        if self.value() in Article.TaggingStatus.values:
+            return queryset.filter(tagging_status=self.value())
+        return queryset
+
+
+class ScheduledFilter(admin.SimpleListFilter):
+    title = "scheduled"
+    parameter_name = "scheduled"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Scheduled: goes live later")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.scheduled()
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [MentionInline]
-    list_display = ["title", "outlet", "language", "status", "published_at", "tagging_status"]
-    list_filter = ["status", "outlet", "language", "tagging_status"]
+    list_display = [
+        "title",
+        "publication",
+        "tagging_state",
+        "outlet",
+        "published_at",
+        "entity_count",
+    ]
+    list_filter = ["status", TaggingStateFilter, ScheduledFilter, "outlet", "language"]
     list_select_related = ["outlet"]
     # Shows the search box; get_search_results below does the searching.
     search_fields = ["title", "body", "source_url"]
@@ -159,6 +227,48 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
     ]
     actions = ["submit_for_review", "publish", "return_to_draft", "archive", "rerun_tagging"]
+
+    def get_queryset(self, request):
+        # Counted for the rows shown only: a subquery per row of the page, not a join over
+        # every mention of the archive.
+        entities = (
+            Mention.objects.visible()
+            .filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return super().get_queryset(request).annotate(entity_total=Subquery(entities))
+
+    @admin.display(description="status", ordering="status")
+    def publication(self, article):
+        if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
+            return f"Scheduled — goes live {goes_live(article)}"
+        return article.get_status_display()
+
+    @admin.display(description="tagging", ordering="tagging_status")
+    def tagging_state(self, article):
+        state = article.get_tagging_status_display()
+        if article.tagging_status == Article.TaggingStatus.FAILED:
+            return format_html(
+                '{} <span class="quiet">{}</span>',
+                state,
+                Truncator(article.tagging_error).chars(80),
+            )
+        stalled = (
+            article.tagging_requested_at and article.tagging_requested_at < tagging_stale_before()
+        )
+        if (
+            article.tagging_status in {Article.TaggingStatus.PENDING, Article.TaggingStatus.RUNNING}
+            and stalled
+        ):
+            return f"Stalled ({state.lower()})"
+        return state
+
+    @admin.display(description="entities")
+    def entity_count(self, article):
+        return article.entity_total or 0
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -354,18 +464,52 @@ class EntityAdmin(admin.ModelAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
+    """The candidate queue: each name is accepted as an entity, linked to one, or rejected."""
+
+    form = CandidateReviewForm
     list_display = ["text", "likely_kind", "total_count", "article_count", "status", "examples"]
     list_filter = ["status", "likely_kind"]
     search_fields = ["text"]
-    readonly_fields = ["text", "likely_kind", "status", "entity"]
+    readonly_fields = ["text", "likely_kind", "status", "entity", "sentences"]
     actions = ["accept", "reject"]
+    # The stories a candidate page quotes: the latest ones, and how many more there are.
+    sightings_shown = 20
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .annotate(total=Sum("sightings__count"), articles=Count("sightings"))
-            .prefetch_related("sightings")
+            # The list quotes three sentences: three stories give them, however many name it.
+            .prefetch_related(
+                Prefetch(
+                    "sightings",
+                    CandidateSighting.objects.order_by("-pk")[:3],
+                    to_attr="recent_sightings",
+                )
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        summary = (None, {"fields": self.readonly_fields})
+        if obj is None or not self.has_change_permission(request, obj):
+            return [summary]
+        return [
+            summary,
+            (
+                "Accept as a new entity",
+                {"fields": ["kind", "name", "aliases", "maker", "affiliation", "parent"]},
+            ),
+            ("Link to an existing entity", {"fields": ["link_to"]}),
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # A decided candidate is a record: its page says what became of it.
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.status == Candidate.Status.PENDING
         )
 
     @admin.display(description="count", ordering="total")
@@ -378,19 +522,88 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description="example sentences")
     def examples(self, candidate):
-        sentences = [s for sighting in candidate.sightings.all() for s in sighting.examples][:3]
-        return format_html_join("", "<p>{}</p>", ((sentence,) for sentence in sentences))
+        sentences = [s for sighting in candidate.recent_sightings for s in sighting.examples][:3]
+        return format_html_join(
+            "", "<p>{}</p>", ((marked(sentence, [candidate.text]),) for sentence in sentences)
+        )
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description="seen in")
+    def sentences(self, candidate):
+        sightings = (
+            CandidateSighting.objects.filter(candidate=candidate)
+            .select_related("article")
+            .order_by("-pk")[: self.sightings_shown]
+        )
+        stories = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> <span class="quiet">({}, {} times)</span>{}</li>',
+            (
+                (
+                    sighting.article.get_admin_url(),
+                    sighting.article.title,
+                    sighting.article.publication_state(),
+                    sighting.count,
+                    format_html_join(
+                        "",
+                        "<blockquote>{}</blockquote>",
+                        ((marked(example, [candidate.text]),) for example in sighting.examples),
+                    ),
+                )
+                for sighting in sightings
+            ),
+        )
+        more = candidate.articles - len(sightings)
+        return format_html(
+            '<ul class="desk-sightings">{}</ul>{}',
+            stories or format_html("<li>{}</li>", "No story names it now."),
+            format_html("<p>…and {} more stories.</p>", more) if more > 0 else "",
+        )
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data["decision"]
+        if decision == "accept":
+            candidate_accept(
+                candidate=obj,
+                kind=form.cleaned_data["kind"],
+                name=form.cleaned_data["name"],
+                aliases=form.cleaned_data["aliases"],
+                maker=form.cleaned_data["maker"],
+                affiliation=form.cleaned_data["affiliation"],
+                parent=form.cleaned_data["parent"],
+            )
+        elif decision == "link":
+            candidate_link(candidate=obj, entity=form.cleaned_data["link_to"])
+        else:
+            candidate_reject(candidate=obj)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return CandidateReviewForm.DECISIONS[form.cleaned_data["decision"]]
+
+    def response_change(self, request, obj):
+        if obj.status == Candidate.Status.REJECTED:
+            self.message_user(request, f"“{obj}” rejected: it will not be suggested again.")
+        else:
+            self.message_user(
+                request,
+                f"“{obj}” is now a name of {obj.entity} ({obj.entity.get_kind_display().lower()})"
+                ": the stories that name it are being tagged again.",
+                messages.SUCCESS,
+            )
+        # The next candidate waiting.
+        return redirect(reverse("admin:entities_candidate_changelist") + "?status__exact=pending")
 
     @admin.action(description="Accept: create the entity and re-tag", permissions=["change"])
     def accept(self, request, queryset):
-        accepted = [
-            candidate_accept(candidate=candidate)
-            for candidate in queryset.filter(status=Candidate.Status.PENDING)
-        ]
-        self.message_user(request, f"{len(accepted)} entity(ies) created.", messages.SUCCESS)
+        accepted = 0
+        for candidate in queryset.filter(status=Candidate.Status.PENDING):
+            try:
+                candidate_accept(candidate=candidate)
+            except AlreadyInKnowledgeBase as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+            else:
+                accepted += 1
+        if accepted:
+            self.message_user(request, f"{accepted} entity(ies) created.", messages.SUCCESS)
 
     @admin.action(description="Reject: never suggest again", permissions=["change"])
     def reject(self, request, queryset):
@@ -428,13 +641,69 @@ class RelationshipAdminForm(forms.ModelForm):
         fields = ["status", "topics"]
 
 
+def object_id(value) -> int | None:
+    """Return the id a filter's parameter names, or None for anything that is not one."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+class ChosenObjectFilter(admin.SimpleListFilter):
+    """A filter on one object named by its id in the address (`?article=12`), as the desk's
+    links and each row's own links set it; it lists only the object chosen, to clear it."""
+
+    model = None
+
+    def lookups(self, request, model_admin):
+        chosen = object_id(self.value())
+        found = self.model._default_manager.filter(pk=chosen).first() if chosen else None
+        return [(str(found.pk), str(found))] if found else []
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        chosen = object_id(self.value())
+        return self.filter(queryset, chosen) if chosen else queryset.none()
+
+
+class RelationshipStoryFilter(ChosenObjectFilter):
+    title = "story"
+    parameter_name = "article"
+    model = Article
+
+    def filter(self, queryset, article_id):
+        shown = RelationshipEvidence.objects.filter(article_id=article_id)
+        return queryset.filter(pk__in=shown.values("relationship_id"))
+
+
+class RelationshipCompanyFilter(ChosenObjectFilter):
+    title = "company"
+    parameter_name = "company"
+    model = Entity
+
+    def filter(self, queryset, company_id):
+        return queryset.filter(Q(company_a_id=company_id) | Q(company_b_id=company_id))
+
+
 @admin.register(Relationship)
 class RelationshipAdmin(PublicRecordAdmin):
-    """The review queue for detected relationships."""
+    """The review queue for detected relationships: each row quotes the sentence that shows it."""
 
     form = RelationshipAdminForm
-    list_display = ["__str__", "kind", "status", "topic_list", "evidence_count", "last_seen"]
-    list_filter = ["status", "kind", "topics"]
+    list_display = [
+        "companies",
+        "kind",
+        "status",
+        "evidence_sentence",
+        "topic_list",
+        "evidence_count",
+        "last_seen",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        RelationshipStoryFilter,
+        RelationshipCompanyFilter,
+        "topics",
+    ]
     list_select_related = ["company_a", "company_b"]
     search_fields = ["company_a__name", "company_b__name", "company_a__slug", "company_b__slug"]
     readonly_fields = ["company_a", "company_b", "kind", "first_seen", "last_seen"]
@@ -443,12 +712,55 @@ class RelationshipAdmin(PublicRecordAdmin):
     inlines = [EvidenceInline]
     actions = ["confirm", "reject"]
 
+    class Media:
+        css = {"all": ["admin/newsdesk_desk.css"]}
+
     def get_queryset(self, request):
+        # The sentence a row quotes: the latest found, or the chosen story's.
+        evidence = RelationshipEvidence.objects.select_related("article").order_by("-pk")
+        if story := object_id(request.GET.get(RelationshipStoryFilter.parameter_name)):
+            evidence = evidence.filter(article_id=story)
         return (
             super()
             .get_queryset(request)
             .annotate(evidence_total=Count("evidence"))
-            .prefetch_related("topics")
+            .prefetch_related(
+                "topics",
+                "company_a__aliases",
+                "company_b__aliases",
+                Prefetch("evidence", evidence[:1], to_attr="quoted_evidence"),
+            )
+        )
+
+    @admin.display(description="companies", ordering="company_a__name")
+    def companies(self, relationship):
+        return f"{relationship.company_a} – {relationship.company_b}"
+
+    @admin.display(description="evidence")
+    def evidence_sentence(self, relationship):
+        if not relationship.quoted_evidence:
+            return "—"
+        [evidence] = relationship.quoted_evidence
+        names = [
+            text
+            for company in (relationship.company_a, relationship.company_b)
+            for text in [company.name, *(alias.text for alias in company.aliases.all())]
+        ]
+        return format_html(
+            '<p class="desk-evidence">{}</p><p class="quiet">in <a href="{}">{}</a> · '
+            '<a href="?article={}">all from this story</a>{}</p>',
+            marked(evidence.sentence, names),
+            evidence.article.get_admin_url(),
+            evidence.article.title,
+            evidence.article_id,
+            format_html_join(
+                "",
+                ' · <a href="?company={}">all of {}</a>',
+                (
+                    (company.pk, company)
+                    for company in (relationship.company_a, relationship.company_b)
+                ),
+            ),
         )
 
     @admin.display(description="topics")

@@ -39,13 +39,14 @@ class ArticleQuerySet(models.QuerySet):
         """Return the stories readers may see: published, and not under embargo."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Return the stories published with a time still to come: they go live then."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def next_publication(self):
         """Return when the next embargoed story comes out, or None."""
         return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
         )
 
     def in_order(self, ids) -> list:

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from entities.knowledge_base import kb_changed
+from entities.knowledge_base import entities_named, kb_changed
 from entities.models import Alias, Candidate, Entity, Relationship
 from entities.slugs import unique_slug
+from entities.tagging.normalize import name_forms
 
 from .cache import site_changed
 from .models import Article, Mention, RelationshipEvidence
@@ -167,27 +168,84 @@ def knowledge_save(*, saved=(), deleted=()) -> None:
     site_changed()
 
 
-def candidate_accept(*, candidate: Candidate, kind: str | None = None) -> Entity:
-    """Turn a candidate into an entity with one alias, and re-tag the articles that name it."""
+class AlreadyInKnowledgeBase(ValidationError):
+    """Accepting a candidate as new would duplicate entities the knowledge base has."""
+
+    def __init__(self, *, candidate: Candidate, entities: list[Entity]):
+        self.entities = entities
+        known = ", ".join(
+            f"{entity.name} ({entity.get_kind_display().lower()})" for entity in entities
+        )
+        super().__init__(
+            f"“{candidate.text}” is already in the knowledge base as {known}: "
+            "link the candidate to it instead of creating another."
+        )
+
+
+def candidate_accept(
+    *,
+    candidate: Candidate,
+    kind: str | None = None,
+    name: str = "",
+    aliases=(),
+    maker: Entity | None = None,
+    affiliation: Entity | None = None,
+    parent: Entity | None = None,
+) -> Entity:
+    """Turn a candidate into a new entity named by it and its aliases; re-tag its stories.
+
+    Refused with AlreadyInKnowledgeBase when the knowledge base knows one of these names,
+    nearly or exactly: the candidate is then to be linked to that entity (candidate_link).
+    """
     kind = kind or candidate.likely_kind or Entity.Kind.COMPANY
+    name = " ".join((name or candidate.text).split())
+    texts = [name, candidate.text, *aliases]
+    if known := entities_named(texts):
+        raise AlreadyInKnowledgeBase(candidate=candidate, entities=known)
     with transaction.atomic():
         entity = Entity.objects.create(
             kind=kind,
-            name=candidate.text,
-            slug=unique_slug(
-                candidate.text, fallback="entity", siblings=Entity.objects.filter(kind=kind)
-            ),
+            name=name,
+            slug=unique_slug(name, fallback="entity", siblings=Entity.objects.filter(kind=kind)),
+            maker=maker,
+            affiliation=affiliation,
+            parent=parent,
         )
-        Alias.objects.create(entity=entity, text=candidate.text)
-        candidate.status = Candidate.Status.ACCEPTED
-        candidate.entity = entity
-        candidate.save(update_fields=["status", "entity"])
-        for article in Article.objects.filter(pk__in=candidate.sightings.values("article_id")).only(
-            "pk"
-        ):
-            article_request_tagging(article=article)
-        kb_changed()
+        # One alias per way of writing the name the tagger tells apart.
+        by_form = {name_forms(text)[1]: text for text in reversed(texts) if text.strip()}
+        Alias.objects.bulk_create(Alias(entity=entity, text=text) for text in by_form.values())
+        _candidate_decided(candidate, entity)
     return entity
+
+
+def candidate_link(*, candidate: Candidate, entity: Entity) -> Alias | None:
+    """Make a candidate a new alias of an entity already known; re-tag its stories.
+
+    Return the alias added, or None when the entity has that name already.
+    """
+    folded = name_forms(candidate.text)[1]
+    with transaction.atomic():
+        known = entity.aliases.values_list("text", flat=True)
+        alias = (
+            None
+            if any(name_forms(text)[1] == folded for text in known)
+            else Alias.objects.create(entity=entity, text=candidate.text)
+        )
+        _candidate_decided(candidate, entity)
+    return alias
+
+
+def _candidate_decided(candidate: Candidate, entity: Entity) -> None:
+    """Record the entity a candidate turned out to be, and re-tag the stories naming it."""
+    candidate.status = Candidate.Status.ACCEPTED
+    candidate.entity = entity
+    candidate.save(update_fields=["status", "entity"])
+    for article in Article.objects.filter(pk__in=candidate.sightings.values("article_id")).only(
+        "pk"
+    ):
+        article_request_tagging(article=article)
+    kb_changed()
+    site_changed()
 
 
 def candidate_reject(*, candidate: Candidate) -> None:

@@ -13,6 +13,7 @@ from django.core.cache import cache
 
 from .models import Alias, Entity
 from .tagging import AliasRecord, Dictionary, EntityKind, EntityRecord
+from .tagging.normalize import identity_key
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +101,26 @@ def alias_records() -> list[AliasRecord]:
         )
         for entity_id, text, language, case_sensitive, ambiguous in rows.iterator()
     ]
+
+
+def entities_named(names) -> list[Entity]:
+    """Return the entities already known by one of these names, nearly or exactly.
+
+    A name or alias counts when it has the same identity key (case, accents, punctuation and
+    legal forms aside), ambiguous aliases included: "Amazon" finds Amazon however its alias
+    is marked.
+    """
+    keys = {identity_key(name) for name in names} - {""}
+    if not keys:
+        return []
+    named = {
+        pk
+        for pk, name in Entity.objects.values_list("pk", "name").iterator()
+        if identity_key(name) in keys
+    }
+    named.update(
+        entity_id
+        for entity_id, text in Alias.objects.values_list("entity_id", "text").iterator()
+        if identity_key(text) in keys
+    )
+    return list(Entity.objects.filter(pk__in=named).order_by("name")) if named else []

@@ -1,4 +1,4 @@
-"""Template tags for the editors' article list."""
+"""Template tags for the editors' desk and article list."""
 
 import copy
 import datetime
@@ -7,6 +7,8 @@ from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.db.models import Max, Min
 from django.utils import timezone
+
+from articles.desk import desk_queues
 
 register = template.Library()
 
@@ -61,3 +63,9 @@ def date_hierarchy_from_index(changelist):
     indexed = copy.copy(changelist)
     indexed.queryset = DatesFromIndex(changelist.queryset)
     return date_hierarchy(indexed)
+
+
+@register.simple_tag(takes_context=True)
+def desk(context):
+    """Return the queues of the admin index's desk, for the user looking at it."""
+    return desk_queues(context["request"].user)

@@ -35,6 +35,7 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 
+from .lexicons import word_list
 from .text import APOSTROPHES, DASHES
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -131,6 +132,24 @@ def has_word_character(text: str) -> bool:
 def folded_words(text: str) -> list[str]:
     """Return the casefolded words of text, split at every non-word character."""
     return _WORD.findall(unicodedata.normalize("NFKC", text.translate(_UNIFY)).casefold())
+
+
+# Legal forms that end a company's name ("Amazon.com, Inc.", "LG Corp"): not part of who it is.
+_LEGAL_SUFFIXES = frozenset(word_list("discovery/legal_suffixes"))
+
+
+@lru_cache(maxsize=1 << 16)
+def identity_key(name: str) -> str:
+    """Return what two spellings of one entity's name share: its casefolded words without
+    accents or punctuation, and without the legal forms that end it ("Société Générale SA"
+    and "societe generale" → "societe generale")."""
+    words = [
+        "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        for word in folded_words(name)
+    ]
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
 
 
 class SearchableText:
