@@ -653,9 +653,11 @@ class ChosenObjectFilter(admin.SimpleListFilter):
     model = None
 
     def lookups(self, request, model_admin):
+        if self.value() is None:
+            return []
         chosen = object_id(self.value())
         found = self.model._default_manager.filter(pk=chosen).first() if chosen else None
-        return [(str(found.pk), str(found))] if found else []
+        return [(self.value(), str(found) if found else f"No such {self.title}")]
 
     def queryset(self, request, queryset):
         if self.value() is None:
