@@ -536,13 +536,13 @@ class CandidateAdmin(admin.ModelAdmin):
         )
         stories = format_html_join(
             "",
-            '<li><a href="{}">{}</a> <span class="quiet">({}, {} times)</span>{}</li>',
+            '<li><a href="{}">{}</a> <span class="quiet">({}, {})</span>{}</li>',
             (
                 (
                     sighting.article.get_admin_url(),
                     sighting.article.title,
                     sighting.article.publication_state(),
-                    sighting.count,
+                    "once" if sighting.count == 1 else f"{sighting.count} times",
                     format_html_join(
                         "",
                         "<blockquote>{}</blockquote>",

@@ -133,6 +133,9 @@ class CandidateReviewForm(forms.ModelForm):
         model = Candidate
         fields = []
 
+    class Media:
+        js = ["admin/newsdesk_autocomplete_labels.js"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         candidate = self.instance
