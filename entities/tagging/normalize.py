@@ -138,15 +138,15 @@ def folded_words(text: str) -> list[str]:
 _LEGAL_SUFFIXES = frozenset(word_list("discovery/legal_suffixes"))
 
 
-@lru_cache(maxsize=1 << 16)
 def identity_key(name: str) -> str:
     """Return what two spellings of one entity's name share: its casefolded words without
     accents or punctuation, and without the legal forms that end it ("Société Générale SA"
     and "societe generale" → "societe generale")."""
-    words = [
-        "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-        for word in folded_words(name)
-    ]
+    if not name.isascii():
+        # NFKD splits accents off their letters (and spells out ligatures): drop the accents.
+        decomposed = unicodedata.normalize("NFKD", name.translate(_UNIFY))
+        name = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = _WORD.findall(name.casefold())
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
     return " ".join(words)
