@@ -25,7 +25,7 @@ def test_editor_creates_a_draft_and_cannot_publish_it(chromium_page, live_server
     page.click("input[name=_save]")
 
     row = page.locator("#result_list tbody tr", has_text="Samsung and Google")
-    assert row.locator("td.field-status").inner_text() == "Draft"
+    assert row.locator("td.field-publication").inner_text() == "Draft"
     actions = page.locator("select[name=action] option").all_inner_texts()
     assert "Submit for review" in actions
     assert "Publish" not in actions
