@@ -559,6 +559,14 @@ class CandidateAdmin(admin.ModelAdmin):
             format_html("<p>…and {} more stories.</p>", more) if more > 0 else "",
         )
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AlreadyInKnowledgeBase as refusal:
+            # The name was added since the form checked it: nothing was saved.
+            self.message_user(request, refusal.message, messages.ERROR)
+            return redirect(request.path)
+
     def save_model(self, request, obj, form, change):
         decision = form.cleaned_data["decision"]
         if decision == "accept":

@@ -36,8 +36,8 @@ def seen(text, stories=1, likely_kind="") -> Candidate:
     return candidate
 
 
-def decide(client, candidate, **data):
-    return client.post(page(candidate), data)
+def decide(client, candidate, follow=False, **data):
+    return client.post(page(candidate), data, follow=follow)
 
 
 @pytest.fixture
@@ -96,6 +96,20 @@ def test_the_service_refuses_a_near_duplicate_too(amazon_company):
         candidate_accept(candidate=candidate, kind="company")
     assert refusal.value.entities == [amazon_company]
     assert Entity.objects.count() == 1
+
+
+def test_a_name_added_since_the_form_checked_is_refused_without_an_error(
+    chief_client, amazon_company, monkeypatch
+):
+    candidate = seen("Amazon")
+    # As if Amazon had been added between the form's check and the save.
+    monkeypatch.setattr("entities.forms.entities_named", lambda names: [])
+    response = decide(chief_client, candidate, decision="accept", kind="company", follow=True)
+    assert response.redirect_chain == [(page(candidate), 302)]
+    assert "already in the knowledge base as Amazon" in response.content.decode()
+    assert Entity.objects.count() == 1
+    candidate.refresh_from_db()
+    assert candidate.status == Candidate.Status.PENDING
 
 
 def test_an_alias_that_names_a_known_entity_is_refused(chief_client, amazon_company):
