@@ -14,7 +14,7 @@ from entities.models import Candidate, Entity, Relationship
 from entities.slugs import save_with_unique_slug
 from entities.tagging import SUBJECT_THRESHOLD
 
-from .source_urls import normalize_source_url
+from .source_urls import canonical_url, normalize_source_url
 
 
 class Outlet(models.Model):
@@ -25,6 +25,10 @@ class Outlet(models.Model):
         choices=LANGUAGE_CHOICES,
         blank=True,
         help_text="Used for this outlet's articles when their language is left blank.",
+    )
+    trusted = models.BooleanField(
+        default=False,
+        help_text="Articles taken in from this outlet go straight to review instead of drafts.",
     )
 
     class Meta:
@@ -61,7 +65,37 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class StoryCluster(models.Model):
+    """Articles from different outlets reporting the same event: one story for readers."""
+
+    lead = models.ForeignKey(
+        "Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The article shown first. Left to Newsdesk, the earliest, most complete one.",
+    )
+    lead_chosen_by_editor = models.BooleanField(
+        default=False, help_text="An editor chose the lead: new articles do not replace it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"Story #{self.pk}"
+
+
 class Article(models.Model):
+    class Origin(models.TextChoices):
+        DESK = "desk", "Written on the desk"
+        FEED = "feed", "Outlet's feed"
+        URL = "url", "Added from a URL"
+        IMPORT = "import", "Bulk import"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -91,7 +125,32 @@ class Article(models.Model):
         unique=True,
         help_text="Where the story was first published. Tracking parameters are removed.",
     )
+    canonical_url = models.CharField(
+        "canonical URL",
+        max_length=1000,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The story's address with tracking, AMP and mobile variants taken out.",
+    )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.DESK)
+    syndicated_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="syndicated_copies",
+        help_text="The original this article republishes, on another outlet.",
+    )
+    cluster = models.ForeignKey(
+        StoryCluster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The story this article reports, with other outlets' articles about it.",
+    )
     byline = models.CharField(max_length=300, blank=True)
     language = models.CharField(
         max_length=2,
@@ -144,6 +203,8 @@ class Article(models.Model):
             "tagging_requested_at",
             "tagged_at",
             "tagged_fingerprint",
+            # Grouping into stories is the desk's, not an edit of the article to revert.
+            "cluster",
         ]
     )
 
@@ -162,6 +223,8 @@ class Article(models.Model):
             models.Index(
                 fields=["tagging_status", "tagging_requested_at"], name="article_tagging_sweep_idx"
             ),
+            # Duplicate and cluster look-ups of undated drafts keep to a window of days.
+            models.Index(fields=["created_at"], name="article_created_idx"),
         ]
 
     def __str__(self):
@@ -169,6 +232,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.source_url = normalize_source_url(self.source_url)
+        self.canonical_url = canonical_url(self.canonical_url) or canonical_url(self.source_url)
         self.fingerprint = text_fingerprint(self.title, self.body)
         if not self.language:
             self.language = detect_language(f"{self.title}\n{self.standfirst}\n{self.body}") or (
@@ -358,3 +422,23 @@ class RelationshipEvidence(models.Model):
 
     def __str__(self):
         return self.sentence[:80]
+
+
+class ArticleShingleBand(models.Model):
+    """One band of an article's MinHash signature: articles sharing one are near-copies.
+
+    See articles/duplicates.py for why the bands are kept in a table.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="shingle_bands")
+    band = models.PositiveSmallIntegerField()
+    key = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "band"], name="shingle_band_unique")
+        ]
+        indexes = [models.Index(fields=["band", "key"], name="shingle_band_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} band {self.band}"

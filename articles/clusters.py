@@ -1,0 +1,177 @@
+"""Story clusters: articles from different outlets reporting the same event, grouped.
+
+Two articles report the same event when, within `NEWSDESK_CLUSTER_WINDOW_DAYS` of each
+other, they are about the same principal entities (the subjects the tagger found: companies,
+people, products), do not show different relationships between them, and their wording
+agrees (MinHash Jaccard similarity of their content words). Across languages, where wording
+cannot agree, a translation is recognised by a stronger entity overlap instead: the same
+subjects and a relationship between them that both articles show.
+
+Candidates come from one indexed query on the mentions of the article's subjects, limited to
+the window and to `MAX_CANDIDATES` articles: the cost of a look-up does not grow with the
+corpus.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from datasketch import MinHash
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, Length
+from django.utils import timezone
+
+from entities.models import Relationship
+
+from .cache import site_changed
+from .duplicates import text_words
+from .models import Article, Mention, RelationshipEvidence, StoryCluster
+
+NUM_PERM = 128
+# Content words only: short words are mostly grammar, shared by any two texts.
+MIN_WORD_LENGTH = 4
+# Jaccard similarity of content words from which two articles with the same subjects are
+# taken to report the same event; rewrites of one event share far more words than two
+# stories about the same companies.
+SAME_EVENT_THRESHOLD = 0.2
+# Share of the subjects two articles must have in common (intersection over union).
+SUBJECT_OVERLAP = 0.5
+MAX_CANDIDATES = 50
+
+
+@dataclass
+class _Story:
+    """What clustering compares of one article: its subjects, relationships and wording."""
+
+    article: Article
+    subjects: frozenset[int]
+    relationships: frozenset[int]
+
+    @cached_property
+    def wording(self) -> MinHash:
+        words = {
+            word.encode()
+            for word in text_words(f"{self.article.title}\n{self.article.body}")
+            if len(word) >= MIN_WORD_LENGTH and not word.isdigit()
+        }
+        minhash = MinHash(num_perm=NUM_PERM)
+        minhash.update_batch(words)
+        return minhash
+
+    def same_event(self, other: "_Story") -> float:
+        """Return how surely the two report the same event (0: they do not)."""
+        shared = self.subjects & other.subjects
+        if not shared or len(shared) / len(self.subjects | other.subjects) < SUBJECT_OVERLAP:
+            return 0.0
+        relationships_differ = not self.relationships & other.relationships
+        if self.relationships and other.relationships and relationships_differ:
+            return 0.0
+        if self.article.language and other.article.language != self.article.language:
+            # A translation: nothing to compare the wording with.
+            strong = self.subjects == other.subjects and self.relationships & other.relationships
+            return 1.0 if strong else 0.0
+        similarity = self.wording.jaccard(other.wording)
+        return similarity if similarity >= SAME_EVENT_THRESHOLD else 0.0
+
+
+def article_cluster(*, article_id: int) -> StoryCluster | None:
+    """Put a tagged article in the story of another outlet's article on the same event.
+
+    Return its cluster, or None when no other outlet has reported the event yet. Safe to run
+    twice: an article already in a cluster stays there (editors split clusters by hand).
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None:
+            return None
+        if article.cluster_id:
+            return article.cluster
+        stories = _stories([article])
+        if not stories:
+            return None
+        story = stories[0]
+        best, best_score = None, 0.0
+        for candidate in _stories(_candidates(article, story.subjects)):
+            score = story.same_event(candidate)
+            if score > best_score:
+                best, best_score = candidate.article, score
+        if best is None:
+            return None
+        cluster = best.cluster
+        if cluster is None:
+            cluster = StoryCluster.objects.create()
+            Article.objects.filter(pk=best.pk).update(cluster=cluster)
+        Article.objects.filter(pk=article.pk).update(cluster=cluster)
+        cluster_refresh_lead(cluster=cluster)
+        if cluster.articles.published().exists():
+            site_changed()
+    return cluster
+
+
+def cluster_refresh_lead(*, cluster: StoryCluster) -> None:
+    """Give the cluster its default lead, the earliest and most complete article.
+
+    A lead chosen by an editor is kept while it stays in the cluster.
+    """
+    members = cluster.articles.all()
+    if cluster.lead_chosen_by_editor and members.filter(pk=cluster.lead_id).exists():
+        return
+    lead = members.order_by(
+        Coalesce("published_at", "created_at"), Length("body").desc(), "pk"
+    ).first()
+    cluster.lead = lead
+    cluster.lead_chosen_by_editor = False
+    cluster.save(update_fields=["lead", "lead_chosen_by_editor", "updated_at"])
+
+
+def story_time(article: Article):
+    """Return when an article reported its event: its publication time, else its creation."""
+    return article.published_at or article.created_at or timezone.now()
+
+
+def _candidates(article: Article, subject_ids) -> list[Article]:
+    """Return other outlets' articles of the window sharing a subject, most shared first."""
+    window = timezone.timedelta(days=settings.NEWSDESK_CLUSTER_WINDOW_DAYS)
+    start, end = story_time(article) - window, story_time(article) + window
+    sharing = (
+        Mention.objects.visible()
+        .filter(entity_id__in=subject_ids, is_subject=True)
+        .filter(
+            Q(article__published_at__range=(start, end))
+            | Q(article__published_at__isnull=True, article__created_at__range=(start, end))
+        )
+        .exclude(article__outlet_id=article.outlet_id)
+        .values("article_id")
+        .annotate(shared=Count("entity_id"))
+        .order_by("-shared", "-article_id")
+        .values_list("article_id", flat=True)[:MAX_CANDIDATES]
+    )
+    return list(Article.objects.filter(pk__in=list(sharing)).select_related("cluster"))
+
+
+def _stories(articles: list[Article]) -> list[_Story]:
+    """Return what clustering compares of these articles, in two queries."""
+    ids = [article.pk for article in articles]
+    subjects, relationships = {pk: set() for pk in ids}, {pk: set() for pk in ids}
+    for article_id, entity_id in (
+        Mention.objects.visible()
+        .filter(article_id__in=ids, is_subject=True)
+        .values_list("article_id", "entity_id")
+    ):
+        subjects[article_id].add(entity_id)
+    for article_id, relationship_id in (
+        RelationshipEvidence.objects.filter(article_id__in=ids)
+        .exclude(relationship__status=Relationship.Status.REJECTED)
+        .values_list("article_id", "relationship_id")
+    ):
+        relationships[article_id].add(relationship_id)
+    return [
+        _Story(
+            article=article,
+            subjects=frozenset(subjects[article.pk]),
+            relationships=frozenset(relationships[article.pk]),
+        )
+        for article in articles
+        if subjects[article.pk]
+    ]
