@@ -4,7 +4,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -52,6 +52,15 @@ class ArticleQuerySet(models.QuerySet):
             .first()
         )
 
+    def one_per_story(self):
+        """Leave out the articles whose story another article of this list stands for.
+
+        A story reported by several outlets is listed once: by its lead, or when the lead is
+        not in the list (not public, say), by its newest article in the list. Each article is
+        compared with the other articles of its cluster only, through the cluster's index.
+        """
+        return self.exclude(covered_within(self.order_by()))
+
     def in_order(self, ids) -> list:
         """Return the stories with these ids, in the ids' order, leaving out those not here."""
         stories = self.in_bulk(ids)
@@ -87,6 +96,20 @@ class StoryCluster(models.Model):
 
     def __str__(self):
         return f"Story #{self.pk}"
+
+
+def covered_within(listed):
+    """Return the condition, on an article of a story cluster, that another article of its
+    story among `listed` stands for it: the lead, or while the lead is not listed, the
+    newest listed article (see ArticleQuerySet.one_per_story)."""
+    others = listed.filter(cluster_id=OuterRef("cluster_id")).exclude(pk=OuterRef("pk"))
+    lead_listed = others.filter(cluster__lead_id=F("pk"))
+    newer = others.filter(
+        Q(published_at__gt=OuterRef("published_at"))
+        | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk"))
+    )
+    is_lead = StoryCluster.objects.filter(pk=OuterRef("cluster_id"), lead_id=OuterRef("pk"))
+    return Q(cluster__isnull=False) & (Exists(lead_listed) | (Exists(newer) & ~Exists(is_lead)))
 
 
 class Article(models.Model):
@@ -309,6 +332,13 @@ class MentionQuerySet(models.QuerySet):
         article is published), so that it can walk the timeline indexes.
         """
         return self.visible().filter(article_published_at__lte=timezone.now())
+
+    def one_per_story(self):
+        """Leave out the mentions in articles whose story another article of this list
+        stands for (see ArticleQuerySet.one_per_story)."""
+        listed = Article.objects.filter(Exists(self.order_by().filter(article_id=OuterRef("pk"))))
+        covered = Article.objects.filter(pk=OuterRef("article_id")).filter(covered_within(listed))
+        return self.exclude(Exists(covered))
 
 
 class Mention(models.Model):
