@@ -283,13 +283,15 @@ def test_page_instead_of_a_feed_is_a_recorded_error(httpserver):
     assert "not an RSS or Atom feed" in result.error
 
 
-def test_timed_out_feed_is_a_recorded_error(httpserver):
+def test_timed_out_feed_is_a_recorded_error(settings, httpserver):
+    settings.INTAKE_READ_TIMEOUT = 0.3
     import time
 
     from werkzeug import Response
 
     def slow(request):
-        time.sleep(2)
+        # Past the time-out, but not so long that the next test's request waits.
+        time.sleep(0.6)
         return Response(rss([]), content_type="application/rss+xml")
 
     httpserver.expect_request("/feed.xml").respond_with_handler(slow)

@@ -46,9 +46,12 @@ def test_server_error_is_an_http_error_with_its_status(httpserver):
     assert "HTTP 500" in str(raised.value)
 
 
-def test_slow_server_times_out(httpserver):
+def test_slow_server_times_out(settings, httpserver):
+    settings.INTAKE_READ_TIMEOUT = 0.3
+
     def slow(request):
-        time.sleep(2)
+        # Past the time-out, but not so long that the next test's request waits.
+        time.sleep(0.6)
         return Response("late", content_type="text/html")
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
