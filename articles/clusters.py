@@ -14,11 +14,13 @@ corpus.
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
+from operator import itemgetter
 
 from datasketch import MinHash
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
@@ -79,13 +81,14 @@ def article_cluster(*, article_id: int) -> StoryCluster | None:
     """Put a tagged article in the story of another outlet's article on the same event.
 
     Return its cluster, or None when no other outlet has reported the event yet. Safe to run
-    twice: an article already in a cluster stays there (editors split clusters by hand).
+    twice: an article already in a cluster stays there, and one an editor placed or took out
+    is left alone (editors merge and split clusters in the admin).
     """
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None:
             return None
-        if article.cluster_id:
+        if article.cluster_id or article.clustered_by_editor:
             return article.cluster
         stories = _stories([article])
         if not stories:
@@ -142,6 +145,8 @@ def _candidates(article: Article, subject_ids) -> list[Article]:
             | Q(article__published_at__isnull=True, article__created_at__range=(start, end))
         )
         .exclude(article__outlet_id=article.outlet_id)
+        # An article an editor took out of its story is not grouped again behind their back.
+        .exclude(article__clustered_by_editor=True, article__cluster__isnull=True)
         .values("article_id")
         .annotate(shared=Count("entity_id"))
         .order_by("-shared", "-article_id")
@@ -175,3 +180,31 @@ def _stories(articles: list[Article]) -> list[_Story]:
         for article in articles
         if subjects[article.pk]
     ]
+
+
+def clusters_listed(*, since=None):
+    """Yield (lead, articles) for every story of more than one article, oldest story first:
+    each article a source URL, the lead's first, the others in order of publication.
+
+    `since` (a date) keeps the stories with an article published, or when unpublished taken
+    in, on or after that day. The articles are read in one streamed query.
+    """
+    clusters = StoryCluster.objects.alias(size=Count("articles")).filter(size__gt=1)
+    if since is not None:
+        clusters = clusters.filter(
+            Exists(
+                Article.objects.filter(cluster=OuterRef("pk")).filter(
+                    Q(published_at__date__gte=since)
+                    | Q(published_at__isnull=True, created_at__date__gte=since)
+                )
+            )
+        )
+    rows = (
+        Article.objects.filter(cluster__in=clusters)
+        .annotate(is_lead=Q(cluster__lead=F("pk")))
+        .order_by("cluster_id", "-is_lead", Coalesce("published_at", "created_at"), "pk")
+        .values_list("cluster_id", "source_url")
+    )
+    for _, articles in groupby(rows.iterator(chunk_size=2000), key=itemgetter(0)):
+        urls = [url for _, url in articles]
+        yield urls[0], urls

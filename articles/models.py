@@ -174,6 +174,11 @@ class Article(models.Model):
         related_name="articles",
         help_text="The story this article reports, with other outlets' articles about it.",
     )
+    clustered_by_editor = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An editor put this article in its story or took it out: Newsdesk leaves it.",
+    )
     byline = models.CharField(max_length=300, blank=True)
     language = models.CharField(
         max_length=2,
@@ -228,6 +233,7 @@ class Article(models.Model):
             "tagged_fingerprint",
             # Grouping into stories is the desk's, not an edit of the article to revert.
             "cluster",
+            "clustered_by_editor",
         ]
     )
 

@@ -3,6 +3,7 @@
 import importlib
 
 import django.db.models.deletion
+from django.contrib.auth.management import create_permissions
 from django.conf import settings
 from django.db import migrations, models
 
@@ -12,6 +13,28 @@ from articles.source_urls import canonical_url
 # with the old table: they are created again and the index rebuilt (see migration 0004).
 search_index = importlib.import_module("articles.migrations.0004_sqlite_search_index")
 SEARCH_TRIGGERS = search_index.BACKWARD[:3] + search_index.FORWARD[1:]
+
+
+# Editors and chief editors both curate stories: merge, split and choose their lead.
+EDITORIAL_GROUPS = ["Editor", "Chief editor"]
+CLUSTER_PERMISSIONS = ["view_storycluster", "change_storycluster"]
+
+
+def grant_cluster_permissions(apps, schema_editor):
+    """Let both editorial groups curate story clusters."""
+    # Permissions are normally made after all migrations; the groups need them now.
+    articles = apps.get_app_config("articles")
+    models_module = getattr(articles, "models_module", None)
+    articles.models_module = True
+    create_permissions(articles, apps=apps, verbosity=0)
+    articles.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="articles", codename__in=CLUSTER_PERMISSIONS
+    )
+    for group in Group.objects.filter(name__in=EDITORIAL_GROUPS):
+        group.permissions.add(*permissions)
 
 
 def fill_canonical_urls(apps, schema_editor):
@@ -27,6 +50,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0005_readable_topic_names"),
         ("entities", "0004_product_variants_and_provisional"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -199,6 +224,16 @@ class Migration(migrations.Migration):
                 fields=("article", "band"), name="shingle_band_unique"
             ),
         ),
+        migrations.AddField(
+            model_name="article",
+            name="clustered_by_editor",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor put this article in its story or took it out: Newsdesk leaves it.",
+            ),
+        ),
         migrations.RunPython(fill_canonical_urls, migrations.RunPython.noop),
+        migrations.RunPython(grant_cluster_permissions, migrations.RunPython.noop),
         migrations.RunPython(search_index.run(SEARCH_TRIGGERS), search_index.run(SEARCH_TRIGGERS)),
     ]
