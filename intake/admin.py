@@ -54,8 +54,28 @@ class FailingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FeedAdminForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Feed URL",
+        max_length=1000,
+        assume_scheme="https",
+        help_text="The address of the outlet's RSS or Atom feed.",
+    )
+
+    class Meta:
+        model = Feed
+        fields = ["outlet", "url", "interval_minutes", "active", "next_poll_at"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("A feed's address starts with http:// or https://.")
+        return url
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
+    form = FeedAdminForm
     list_display = [
         "url",
         "outlet",

@@ -15,6 +15,8 @@ from entities.language import LANGUAGE_CHOICES, detect_language
 
 KNOWN_LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 # Paragraph-like elements of a feed item's HTML, each made one paragraph of the body.
+# Fewer words than this is a menu or a notice, not a story (the shortest brief has more).
+MIN_STORY_WORDS = 20
 BLOCKS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre")
 
 
@@ -55,6 +57,8 @@ def page_extract(*, html: bytes | str, url: str) -> Extracted:
     if paragraphs and title and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     body = "\n\n".join(paragraphs)
+    if len(body.split()) < MIN_STORY_WORDS:
+        raise ExtractionError(f"No story text was found on {url}.")
     language = (document.language or "").lower()[:2]
     if language not in KNOWN_LANGUAGES:
         language = detect_language(f"{title}\n{body}")
