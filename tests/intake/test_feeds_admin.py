@@ -95,3 +95,12 @@ def test_feed_address_must_be_http_or_https(admin_client):
     assert response.status_code == 200
     assert "starts with http:// or https://" in response.content.decode()
     assert not Feed.objects.exists()
+
+
+def test_chief_editor_manages_feeds_and_an_editor_only_sees_them(
+    chief_client, editor, feeds, client
+):
+    assert chief_client.get(reverse("admin:intake_feed_add")).status_code == 200
+    client.force_login(editor)
+    assert client.get(CHANGELIST).status_code == 200
+    assert client.get(reverse("admin:intake_feed_add")).status_code == 403
