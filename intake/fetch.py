@@ -232,8 +232,12 @@ def _request(url: str, headers: dict) -> tuple[int, dict, bytes]:
     port = port or (443 if scheme == "https" else 80)
     deadline = time.monotonic() + settings.INTAKE_READ_TIMEOUT
     sock = _connect(scheme, parts.hostname, port)
-    connection = http.client.HTTPConnection(parts.hostname, port)
-    # Already connected to the checked address: http.client must not resolve the name again.
+    # The class only for the Host header (no ":443" added); the socket, already connected
+    # to the checked address and wrapped in TLS, is ours: http.client resolves nothing.
+    connection_class = (
+        http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.hostname, port)
     connection.sock = sock
     sock.settimeout(settings.INTAKE_READ_TIMEOUT)
     path = parts.path or "/"

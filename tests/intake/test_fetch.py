@@ -1,13 +1,18 @@
 """The safe fetcher against a local server: what it reads and what it refuses."""
 
+import shutil
+import ssl
+import subprocess
 import time
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from intake.fetch import (
     FEED_TYPES,
     Fetcher,
+    FetchError,
     FetchTimeout,
     HTTPError,
     RobotsDisallowed,
@@ -15,7 +20,10 @@ from intake.fetch import (
     TooManyRedirects,
     UnsupportedContentType,
 )
+from tests.conftest import require_service
 from tests.intake.pages import STORY_EN_TEXT, serve, serve_site, story_page
+
+OPENSSL = shutil.which("openssl")
 
 
 @pytest.fixture(autouse=True)
@@ -161,3 +169,44 @@ def test_missing_robots_txt_allows_everything(httpserver):
     httpserver.expect_request("/robots.txt").respond_with_data("no", status=404)
     serve(httpserver, "/story", "<p>story</p>")
     assert Fetcher().get(httpserver.url_for("/story")).status == 200
+
+
+@pytest.fixture
+def https_server(tmp_path, monkeypatch):
+    """A local HTTPS server whose certificate, for `localhost`, the fetcher is made to trust."""
+    if OPENSSL is None:
+        require_service("openssl, to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-keyout", str(key), "-out", str(cert),
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    trusting = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda: trusting(cafile=str(cert)))
+    server = HTTPServer(host="localhost", ssl_context=server_context)
+    server.start()
+    serve_site(server)
+    yield server
+    server.clear()
+    server.stop()
+
+
+def test_https_page_is_read_with_the_certificate_checked_for_the_host(https_server):
+    serve(https_server, "/story", "<p>over TLS</p>")
+    url = https_server.url_for("/story")
+    assert url.startswith("https://localhost:")
+    assert b"over TLS" in Fetcher().get(url).content
+
+
+def test_https_certificate_for_another_name_is_refused(https_server):
+    serve(https_server, "/story", "<p>over TLS</p>")
+    # The same server reached by its address: the certificate names localhost only.
+    with pytest.raises(FetchError, match=r"TLS with 127\.0\.0\.1 failed"):
+        Fetcher().get(f"https://127.0.0.1:{https_server.port}/story")
