@@ -7,11 +7,12 @@ agrees (MinHash Jaccard similarity of their content words). Across languages, wh
 cannot agree, a translation is recognised by a stronger entity overlap instead: the same
 subjects and a relationship between them that both articles show.
 
-Candidates come from one indexed query on the mentions of the article's subjects, limited to
+Candidates come from indexed queries on the mentions of the article's subjects, limited to
 the window and to `MAX_CANDIDATES` articles: the cost of a look-up does not grow with the
 corpus.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
@@ -134,25 +135,40 @@ def story_time(article: Article):
 
 
 def _candidates(article: Article, subject_ids) -> list[Article]:
-    """Return other outlets' articles of the window sharing a subject, most shared first."""
+    """Return other outlets' articles of the window sharing a subject, most shared first.
+
+    Published stories are found through the timeline index of their subjects' mentions (by
+    the publication time each mention keeps), stories still in the desk's queue through their
+    own time: either way the rows read are those of the window, not of the corpus.
+    """
     window = timezone.timedelta(days=settings.NEWSDESK_CLUSTER_WINDOW_DAYS)
     start, end = story_time(article) - window, story_time(article) + window
     sharing = (
         Mention.objects.visible()
         .filter(entity_id__in=subject_ids, is_subject=True)
-        .filter(
-            Q(article__published_at__range=(start, end))
-            | Q(article__published_at__isnull=True, article__created_at__range=(start, end))
-        )
         .exclude(article__outlet_id=article.outlet_id)
         # An article an editor took out of its story is not grouped again behind their back.
         .exclude(article__clustered_by_editor=True, article__cluster__isnull=True)
-        .values("article_id")
-        .annotate(shared=Count("entity_id"))
-        .order_by("-shared", "-article_id")
-        .values_list("article_id", flat=True)[:MAX_CANDIDATES]
     )
-    return list(Article.objects.filter(pk__in=list(sharing)).select_related("cluster"))
+    published = sharing.filter(article_published_at__range=(start, end))
+    waiting = sharing.alias(
+        article_time=Coalesce("article__published_at", "article__created_at")
+    ).filter(
+        article__status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW],
+        article_time__range=(start, end),
+    )
+    shared = Counter()
+    for mentions in (published, waiting):
+        shared.update(
+            dict(
+                mentions.values("article_id")
+                .annotate(shared=Count("entity_id"))
+                .order_by("-shared", "-article_id")
+                .values_list("article_id", "shared")[:MAX_CANDIDATES]
+            )
+        )
+    ids = [pk for pk, _ in shared.most_common(MAX_CANDIDATES)]
+    return list(Article.objects.filter(pk__in=ids).select_related("cluster"))
 
 
 def _stories(articles: list[Article]) -> list[_Story]:

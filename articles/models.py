@@ -5,6 +5,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -252,8 +253,13 @@ class Article(models.Model):
             models.Index(
                 fields=["tagging_status", "tagging_requested_at"], name="article_tagging_sweep_idx"
             ),
-            # Duplicate and cluster look-ups of undated drafts keep to a window of days.
-            models.Index(fields=["created_at"], name="article_created_idx"),
+            # Clustering finds the stories still in the desk's queue by their time (publication
+            # time, else intake), within a window of days, whatever the queue's length.
+            models.Index(
+                Coalesce("published_at", "created_at"),
+                condition=Q(status__in=["draft", "in_review"]),
+                name="article_waiting_time_idx",
+            ),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 import importlib
 
 import django.db.models.deletion
+import django.db.models.functions.comparison
 from django.contrib.auth.management import create_permissions
 from django.conf import settings
 from django.db import migrations, models
@@ -212,7 +213,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="article",
-            index=models.Index(fields=["created_at"], name="article_created_idx"),
+            index=models.Index(
+                django.db.models.functions.comparison.Coalesce("published_at", "created_at"),
+                condition=models.Q(("status__in", ["draft", "in_review"])),
+                name="article_waiting_time_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="articleshingleband",
