@@ -133,6 +133,9 @@ class FeedAdmin(admin.ModelAdmin):
         """Fetch the page an editor pasted and open the article form filled from it."""
         if not request.user.has_perm("articles.add_article"):
             raise PermissionDenied
+        if request.method == "POST" and request.GET.get("step") == "article":
+            # The editor saves the filled form: the desk's own add view, checks and all.
+            return ArticleFromURLAdmin().add_view(request, form_url=article_form_url())
         form = AddFromURLForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             url = form.cleaned_data["url"]
@@ -180,20 +183,29 @@ def _already_here(article) -> str:
     )
 
 
-class PrefilledArticleAdmin(ArticleAdmin):
-    """The article add form as the desk knows it, filled from a page instead of empty."""
+class ArticleFromURLAdmin(ArticleAdmin):
+    """The desk's article add form, filled from a page; what it saves is marked as added
+    from a URL."""
 
-    def __init__(self, initial):
+    def __init__(self, initial=None):
         super().__init__(Article, admin.site)
-        self.initial = initial
+        self.initial = initial or {}
 
     def get_changeform_initial_data(self, request):
         return self.initial
 
+    def save_model(self, request, obj, form, change):
+        obj.origin = Article.Origin.URL
+        super().save_model(request, obj, form, change)
+
+
+def article_form_url() -> str:
+    """Where the filled article form is posted: back here, to save it as added from a URL."""
+    return f"{reverse('admin:intake_add_from_url')}?step=article"
+
 
 def _prefilled_article_form(request, url, story):
-    """Render the article add form filled from the page; the editor's save goes to the
-    ordinary add view, with its checks."""
+    """Render the article add form filled from the page, for the editor to review."""
     initial = {
         "title": story.title,
         "body": story.body,
@@ -205,6 +217,4 @@ def _prefilled_article_form(request, url, story):
     messages.info(request, "Filled from the page: check every field before you save.")
     # Shown as a fresh form: this request's POST was the URL, not an article.
     request.method = "GET"
-    return PrefilledArticleAdmin(initial).add_view(
-        request, form_url=reverse("admin:articles_article_add")
-    )
+    return ArticleFromURLAdmin(initial).add_view(request, form_url=article_form_url())

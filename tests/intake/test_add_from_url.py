@@ -63,8 +63,8 @@ def test_pasted_url_opens_the_article_form_filled_with_the_story_alone(editor_cl
     content = response.content.decode()
     assert ADVERT not in content
     assert COMMENT not in content
-    # The editor's save goes to the ordinary add view, with its checks; nothing is saved yet.
-    assert f'action="{reverse("admin:articles_article_add")}"' in content
+    # The editor's save comes back here, to the desk's add view; nothing is saved yet.
+    assert f'action="{ADD_FROM_URL}?step=article"' in content
     assert not Article.objects.exists()
 
 
@@ -90,7 +90,7 @@ def test_prefilled_form_saved_by_the_editor_creates_the_draft(editor_client, eng
         editor_client.post(ADD_FROM_URL, {"url": english_page}).context["adminform"].form.initial
     )
     response = editor_client.post(
-        reverse("admin:articles_article_add"),
+        f"{ADD_FROM_URL}?step=article",
         {
             "title": initial["title"],
             "slug": "",
@@ -109,7 +109,28 @@ def test_prefilled_form_saved_by_the_editor_creates_the_draft(editor_client, eng
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
+    assert article.origin == Article.Origin.URL
+    assert article.created_by.username == "editor"
     assert article.body == "\n\n".join(STORY_EN_TEXT)
+    assert article.tagging_requested_at is not None
+
+
+def test_filled_form_with_a_mistake_is_shown_again_with_the_message(editor_client):
+    response = editor_client.post(
+        f"{ADD_FROM_URL}?step=article",
+        {
+            "title": "",
+            "body": "Some text.",
+            "source_url": "https://wire.example/story",
+            "outlet": OutletFactory().pk,
+            "mentions-TOTAL_FORMS": "0",
+            "mentions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"]
+    assert f'action="{ADD_FROM_URL}?step=article"' in response.content.decode()
+    assert not Article.objects.exists()
 
 
 def test_url_of_a_story_already_here_links_to_it(editor_client, english_page):
