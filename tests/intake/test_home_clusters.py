@@ -6,11 +6,15 @@ import datetime
 import feedparser
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, StoryCluster
+from articles.selectors import story_ids, timeline
+from entities.models import Entity
 from tests.entities.kb import make_small_kb
 from tests.public_site import make_story
+from tests.services import require_postgresql
 from tests.test_query_counts import LIMITS
 
 OUTLETS = ["Tech Ledger", "Chip Wire", "Le Journal Tech", "Byte Post", "Circuit Daily"]
@@ -151,3 +155,23 @@ def test_pages_with_stories_stay_bounded(client, db, django_assert_max_num_queri
         assert len(response.context["stories"]) == size
         Article.objects.all().delete()
         StoryCluster.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_timeline_listing_each_story_once_still_reads_the_mention_index(story):
+    """The check for a story's other articles runs per row of the page: the page itself is
+    still read from the timeline index, in its order, without a sort."""
+    require_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE articles_mention")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+    try:
+        meta = Entity.objects.get(slug="meta-platforms")
+        text = story_ids(timeline(meta).one_per_story())[:20].explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+    assert "Index Only Scan using mention_subject_timeline_idx" in text
+    assert "Sort" not in text
