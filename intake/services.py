@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 TITLE_MAX_CHARS = Article._meta.get_field("title").max_length
 BYLINE_MAX_CHARS = Article._meta.get_field("byline").max_length
 URL_MAX_CHARS = Article._meta.get_field("source_url").max_length
+OUTLET_NAME_MAX_CHARS = Outlet._meta.get_field("name").max_length
 # A clock a little ahead is the outlet's; a date beyond this is a mistake.
 FUTURE_TOLERANCE = dt.timedelta(days=1)
 DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")
@@ -152,6 +153,8 @@ def outlet_for(*, name_or_domain: str) -> Outlet:
     value = " ".join(without_hidden_characters(name_or_domain or "").split())
     if not value:
         raise IngestRefused("The outlet is missing.")
+    if len(value) > OUTLET_NAME_MAX_CHARS:
+        raise IngestRefused(f"The outlet's name is longer than {OUTLET_NAME_MAX_CHARS} characters.")
     domain = value.lower().removeprefix("www.")
     if DOMAIN.match(domain):
         for outlet in Outlet.objects.exclude(homepage=""):

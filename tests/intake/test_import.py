@@ -97,10 +97,11 @@ def test_bad_lines_are_refused_with_their_numbers_and_reasons(imported, settings
         {**BLEU_COBALT, "url": "ftp://fil.example/c"},
         {**BLEU_COBALT, "url": "https://fil.example/d", "published_at": "2099-01-01"},
         {**BLEU_COBALT, "url": "https://fil.example/e", "title": 42},
-        {**BLEU_COBALT, "url": "https://fil.example/f", "outlet": "Never Made"},
+        {**BLEU_COBALT, "url": "https://fil.example/f", "outlet": "O" * 201},
+        {**BLEU_COBALT, "url": "https://fil.example/g", "outlet": "Never Made", "body": " "},
     )
     lines = out.splitlines()
-    assert "Created 2, duplicates 0, refused 8." in out
+    assert "Created 1, duplicates 0, refused 10." in out
     assert lines[1].startswith("  line 2: Not JSON")
     assert lines[2] == "  line 3: Not a JSON object."
     assert lines[3] == "  line 4: Missing title."
@@ -109,8 +110,10 @@ def test_bad_lines_are_refused_with_their_numbers_and_reasons(imported, settings
     assert lines[6] == "  line 7: The source URL must start with http:// or https://."
     assert lines[7] == "  line 8: The publication date 2099-01-01 is in the future."
     assert lines[8] == "  line 9: Every value must be a string."
+    assert lines[9] == "  line 10: The outlet's name is longer than 200 characters."
+    assert lines[10] == "  line 11: The story has no text."
     # Refused lines leave nothing behind, not even their outlet.
-    assert not Outlet.objects.filter(name="www.fil.example").exists()
+    assert set(Outlet.objects.values_list("name", flat=True)) == {"The Test Wire"}
 
 
 def test_hidden_characters_are_cleaned_from_imported_text(imported):
