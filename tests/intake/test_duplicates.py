@@ -6,6 +6,7 @@ from django.utils import timezone
 from articles.duplicates import article_index_text, canonical_url, find_duplicate
 from articles.models import Article, ArticleShingleBand
 from articles.services import article_save
+from intake.services import article_ingest
 from tests.factories import ArticleFactory, OutletFactory
 
 # Ours, written for these tests.
@@ -207,3 +208,39 @@ def test_saving_an_article_stores_its_canonical_url(db):
         source_url="https://example.com/p/1", canonical_url="http://m.example.com/real-story/"
     )
     assert linked.canonical_url == "https://example.com/real-story"
+
+
+def test_a_syndicated_copy_taken_in_is_linked_to_its_original(
+    kb, django_capture_on_commit_callbacks
+):
+    def ingest(outlet, url, title, body):
+        with django_capture_on_commit_callbacks(execute=True):
+            return article_ingest(
+                outlet=OutletFactory(name=outlet),
+                url=url,
+                title=title,
+                body=body,
+                published_at=timezone.now() - timezone.timedelta(hours=1),
+                language="en",
+                byline="",
+                origin=Article.Origin.FEED,
+            )
+
+    original = ingest("Skyward News", "https://skyward.example/a", ORIGINAL_TITLE, ORIGINAL_BODY)
+    copy = ingest(
+        "Wire Digest",
+        "https://wire.example/b",
+        "Airline orders forty electric planes for island routes",
+        SYNDICATED_BODY,
+    )
+    again = ingest(
+        "Skyward News",
+        "https://m.skyward.example/a?utm_source=rss",
+        ORIGINAL_TITLE,
+        ORIGINAL_BODY,
+    )
+    assert copy.article.syndicated_from == original.article
+    assert copy.duplicate.syndicated
+    assert again.article is None
+    assert again.duplicate.article == original.article
+    assert Article.objects.count() == 2
