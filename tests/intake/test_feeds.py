@@ -9,7 +9,7 @@ from articles.models import Article
 from intake.extract import html_text
 from intake.models import Feed, FeedPoll
 from intake.services import feed_poll
-from intake.tasks import poll_due_feeds
+from intake.tasks import poll_due_feeds, poll_feed
 from tests.factories import OutletFactory
 from tests.intake.pages import (
     ADVERT,
@@ -345,3 +345,40 @@ def test_feed_item_html_is_made_paragraphs_once_each():
         "<script>alert(1)</script><blockquote><p>Quoted</p></blockquote>"
     )
     assert html_text(html) == "First bold words.\n\nListed point\n\nQuoted"
+
+
+RSS_091 = """<?xml version="1.0"?>
+<rss version="0.91"><channel><title>The Test Wire</title><link>http://localhost/</link>
+<description>Old feed</description><language>en</language>
+<item><title>Harbourline picks Leeds</title><link>{link}</link>
+<description>The Dutch chip designer picks Leeds.</description></item>
+</channel></rss>"""
+RSS_10 = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://localhost/"><title>The Test Wire</title>
+<link>http://localhost/</link><description>RDF feed</description></channel>
+<item rdf:about="{link}"><title>Harbourline picks Leeds</title><link>{link}</link>
+<description>The Dutch chip designer picks Leeds.</description>
+<dc:date>{date}</dc:date></item>
+</rdf:RDF>"""
+
+
+@pytest.mark.parametrize("template", [RSS_091, RSS_10], ids=["rss-0.91", "rss-1.0"])
+def test_older_rss_versions_are_read(httpserver, template):
+    english_feed_items(httpserver)  # serves the story's page
+    link = httpserver.url_for("/2026/03/harbourline-leeds")
+    date = timezone.now().isoformat()
+    serve(
+        httpserver,
+        "/feed.xml",
+        template.format(link=link, date=date),
+        content_type="application/rss+xml",
+    )
+    assert poll(make_feed(httpserver)).items_new == 1
+    assert Article.objects.get().body == "\n\n".join(STORY_EN_TEXT)
+
+
+def test_poll_of_a_feed_deleted_meanwhile_does_nothing():
+    assert poll_feed(987654) == 0
+    assert not FeedPoll.objects.exists()
