@@ -102,6 +102,12 @@ def article_cluster(*, article_id: int) -> StoryCluster | None:
                 best, best_score = candidate.article, score
         if best is None:
             return None
+        # Locked and read again: another worker may have just put it in a story.
+        best = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("cluster")
+            .get(pk=best.pk)
+        )
         cluster = best.cluster
         if cluster is None:
             cluster = StoryCluster.objects.create()
