@@ -94,8 +94,12 @@ def article_transition(*, article: Article, step: str, by) -> Article:
 def article_delete(*, article: Article) -> None:
     """Delete a story, its mentions and its evidence; re-date what it gave evidence of."""
     relationship_ids = list(article.relationship_evidence.values_list("relationship_id", flat=True))
+    cluster = article.cluster
     article.delete()
     relationships_refresh_seen(relationship_ids)
+    if cluster is not None:
+        # The story it led needs another lead.
+        cluster_refresh_lead(cluster=cluster)
     site_changed()
 
 

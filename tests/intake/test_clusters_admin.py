@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.clusters import article_cluster
 from articles.models import Article, StoryCluster
-from articles.services import cluster_set_lead, cluster_take_out, clusters_merge
+from articles.services import article_delete, cluster_set_lead, cluster_take_out, clusters_merge
 from tests.factories import ArticleFactory, OutletFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,10 @@ def test_the_story_list_runs_as_many_queries_for_1_story_as_for_30(editor_client
     for n in range(29):
         story(f"Outlet A{n}", f"Outlet B{n}")
     assert queries() == one
+
+
+def test_deleting_the_lead_gives_the_story_a_new_one(db):
+    cluster, (first, second, _third) = story("Tech Ledger", "Chip Wire", "Byte Post")
+    article_delete(article=first)
+    cluster.refresh_from_db()
+    assert cluster.lead == second
