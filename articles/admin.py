@@ -32,7 +32,14 @@ from entities.models import Alias, Candidate, Entity, Relationship, Topic
 
 from .desk import tagging_stale_before
 from .forms import ArticleAdminForm, OutletAdminForm
-from .models import Article, CandidateSighting, Mention, Outlet, RelationshipEvidence
+from .models import (
+    Article,
+    CandidateSighting,
+    Mention,
+    Outlet,
+    RelationshipEvidence,
+    StoryCluster,
+)
 from .pagination import CappedPaginator
 from .search import matching_stories
 from .services import (
@@ -44,6 +51,9 @@ from .services import (
     candidate_accept,
     candidate_link,
     candidate_reject,
+    cluster_set_lead,
+    cluster_take_out,
+    clusters_merge,
     entity_merge,
     knowledge_save,
     mentions_save,
@@ -813,3 +823,111 @@ class TopicAdmin(PublicRecordAdmin):
     form = TopicAdminForm
     list_display = ["slug", "name"]
     search_fields = ["slug", "name"]
+
+
+class StoryClusterAdminForm(forms.ModelForm):
+    """Choose a story's lead among its articles, or take articles out of it."""
+
+    take_out = forms.ModelMultipleChoiceField(
+        queryset=Article.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="These articles leave the story; Newsdesk will not put them back.",
+    )
+
+    class Meta:
+        model = StoryCluster
+        fields = ["lead"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Article.objects.filter(cluster=self.instance).select_related("outlet")
+        self.fields["lead"].queryset = members
+        self.fields["lead"].required = True
+        self.fields["lead"].label_from_instance = article_with_outlet
+        self.fields["take_out"].queryset = members
+        self.fields["take_out"].label_from_instance = article_with_outlet
+
+
+def article_with_outlet(article: Article) -> str:
+    return f"{article.title} ({article.outlet.name}, {article.get_status_display()})"
+
+
+@admin.register(StoryCluster)
+class StoryClusterAdmin(admin.ModelAdmin):
+    """Stories reported by several outlets: editors merge them, split them, choose the lead."""
+
+    form = StoryClusterAdminForm
+    list_display = ["__str__", "lead", "lead_outlet", "article_count", "updated_at"]
+    list_select_related = ["lead__outlet"]
+    search_fields = ["articles__title"]
+    readonly_fields = ["story_articles", "lead_chosen_by_editor", "created_at", "updated_at"]
+    fields = ["lead", "take_out", "story_articles", "lead_chosen_by_editor", "created_at"]
+    actions = ["merge"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    def has_add_permission(self, request):
+        # Stories are made by grouping articles, never empty by hand.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Taking every article out dissolves a story; deleting it would hide how.
+        return False
+
+    @admin.display(description="outlet", ordering="lead__outlet__name")
+    def lead_outlet(self, cluster):
+        return cluster.lead.outlet.name if cluster.lead else "—"
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, cluster):
+        return cluster.article_count
+
+    @admin.display(description="articles in this story")
+    def story_articles(self, cluster):
+        articles = cluster.articles.select_related("outlet").order_by("published_at", "pk")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> — {}, {}</li>',
+                (
+                    (a.get_admin_url(), a.title, a.outlet.name, a.publication_state())
+                    for a in articles
+                ),
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        taken_out = form.cleaned_data["take_out"]
+        lead = form.cleaned_data["lead"]
+        if "lead" in form.changed_data and lead not in taken_out:
+            cluster_set_lead(cluster=obj, article=lead)
+        if taken_out:
+            cluster_take_out(cluster=obj, articles=taken_out)
+
+    def save_related(self, request, form, formsets, change):
+        # Nothing else to save: the articles moved in save_model.
+        pass
+
+    def response_change(self, request, obj):
+        if not StoryCluster.objects.filter(pk=obj.pk).exists():
+            self.message_user(
+                request, "The story had one article left and was dissolved.", messages.INFO
+            )
+            return redirect("admin:articles_storycluster_changelist")
+        return super().response_change(request, obj)
+
+    @admin.action(description="Merge the selected stories into one", permissions=["change"])
+    def merge(self, request, queryset):
+        clusters = list(queryset)
+        if len(clusters) < 2:
+            self.message_user(request, "Select two or more stories to merge.", messages.ERROR)
+            return None
+        target = clusters_merge(clusters=clusters)
+        self.message_user(
+            request, f"Merged {len(clusters)} stories into {target}.", messages.SUCCESS
+        )
+        return redirect("admin:articles_storycluster_change", target.pk)

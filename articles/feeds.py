@@ -106,7 +106,7 @@ class StoryFeed(Feed):
         return reverse("public:home")
 
     def stories(self, feed):
-        return Article.objects.published().order_by("-published_at", "-pk")
+        return Article.objects.published().one_per_story().order_by("-published_at", "-pk")
 
     def items(self, feed):
         stories = apply_filters(self.filter_class(feed.query or None, queryset=self.stories(feed)))
@@ -204,7 +204,8 @@ class EntityFeed(TimelineFeed):
         return feed.subject.get_absolute_url()
 
     def stories(self, feed):
-        return timeline(feed.subject, subjects_only=subjects_only(self.kind, feed.query))
+        subjects = subjects_only(self.kind, feed.query)
+        return timeline(feed.subject, subjects_only=subjects).one_per_story()
 
 
 class PairFeed(TimelineFeed):
@@ -226,7 +227,7 @@ class PairFeed(TimelineFeed):
         return reverse("public:pair", args=[company_a.slug, company_b.slug])
 
     def stories(self, feed):
-        return pair_timeline(*feed.subject)
+        return pair_timeline(*feed.subject).one_per_story()
 
 
 class RelationshipKindFeed(StoryFeed):
@@ -276,6 +277,7 @@ def stories_showing(**relationship_lookup):
     )
     return (
         Article.objects.published()
+        .one_per_story()
         .filter(pk__in=evidence.values("pk"))
         .order_by("-published_at", "-pk")
     )

@@ -4,7 +4,8 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -14,7 +15,7 @@ from entities.models import Candidate, Entity, Relationship
 from entities.slugs import save_with_unique_slug
 from entities.tagging import SUBJECT_THRESHOLD
 
-from .source_urls import normalize_source_url
+from .source_urls import canonical_url, normalize_source_url
 
 
 class Outlet(models.Model):
@@ -25,6 +26,10 @@ class Outlet(models.Model):
         choices=LANGUAGE_CHOICES,
         blank=True,
         help_text="Used for this outlet's articles when their language is left blank.",
+    )
+    trusted = models.BooleanField(
+        default=False,
+        help_text="Articles taken in from this outlet go straight to review instead of drafts.",
     )
 
     class Meta:
@@ -49,6 +54,15 @@ class ArticleQuerySet(models.QuerySet):
             self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
         )
 
+    def one_per_story(self):
+        """Leave out the articles whose story another article of this list stands for.
+
+        A story reported by several outlets is listed once: by its lead, or when the lead is
+        not in the list (not public, say), by its newest article in the list. Each article is
+        compared with the other articles of its cluster only, through the cluster's index.
+        """
+        return self.exclude(covered_within(self.order_by()))
+
     def in_order(self, ids) -> list:
         """Return the stories with these ids, in the ids' order, leaving out those not here."""
         stories = self.in_bulk(ids)
@@ -62,7 +76,51 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class StoryCluster(models.Model):
+    """Articles from different outlets reporting the same event: one story for readers."""
+
+    lead = models.ForeignKey(
+        "Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The article shown first. Left to Newsdesk, the earliest, most complete one.",
+    )
+    lead_chosen_by_editor = models.BooleanField(
+        default=False, help_text="An editor chose the lead: new articles do not replace it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"Story #{self.pk}"
+
+
+def covered_within(listed):
+    """Return the condition, on an article of a story cluster, that another article of its
+    story among `listed` stands for it: the lead, or while the lead is not listed, the
+    newest listed article (see ArticleQuerySet.one_per_story)."""
+    others = listed.filter(cluster_id=OuterRef("cluster_id")).exclude(pk=OuterRef("pk"))
+    lead_listed = others.filter(cluster__lead_id=F("pk"))
+    newer = others.filter(
+        Q(published_at__gt=OuterRef("published_at"))
+        | Q(published_at=OuterRef("published_at"), pk__gt=OuterRef("pk"))
+    )
+    is_lead = StoryCluster.objects.filter(pk=OuterRef("cluster_id"), lead_id=OuterRef("pk"))
+    return Q(cluster__isnull=False) & (Exists(lead_listed) | (Exists(newer) & ~Exists(is_lead)))
+
+
 class Article(models.Model):
+    class Origin(models.TextChoices):
+        DESK = "desk", "Written on the desk"
+        FEED = "feed", "Outlet's feed"
+        URL = "url", "Added from a URL"
+        IMPORT = "import", "Bulk import"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -92,7 +150,37 @@ class Article(models.Model):
         unique=True,
         help_text="Where the story was first published. Tracking parameters are removed.",
     )
+    canonical_url = models.CharField(
+        "canonical URL",
+        max_length=1000,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The story's address with tracking, AMP and mobile variants taken out.",
+    )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.DESK)
+    syndicated_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="syndicated_copies",
+        help_text="The original this article republishes, on another outlet.",
+    )
+    cluster = models.ForeignKey(
+        StoryCluster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="The story this article reports, with other outlets' articles about it.",
+    )
+    clustered_by_editor = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An editor put this article in its story or took it out: Newsdesk leaves it.",
+    )
     byline = models.CharField(max_length=300, blank=True)
     language = models.CharField(
         max_length=2,
@@ -145,6 +233,9 @@ class Article(models.Model):
             "tagging_requested_at",
             "tagged_at",
             "tagged_fingerprint",
+            # Grouping into stories is the desk's, not an edit of the article to revert.
+            "cluster",
+            "clustered_by_editor",
         ]
     )
 
@@ -163,6 +254,13 @@ class Article(models.Model):
             models.Index(
                 fields=["tagging_status", "tagging_requested_at"], name="article_tagging_sweep_idx"
             ),
+            # Clustering finds the stories still in the desk's queue by their time (publication
+            # time, else intake), within a window of days, whatever the queue's length.
+            models.Index(
+                Coalesce("published_at", "created_at"),
+                condition=Q(status__in=["draft", "in_review"]),
+                name="article_waiting_time_idx",
+            ),
         ]
 
     def __str__(self):
@@ -170,6 +268,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.source_url = normalize_source_url(self.source_url)
+        self.canonical_url = canonical_url(self.canonical_url) or canonical_url(self.source_url)
         self.fingerprint = text_fingerprint(self.title, self.body)
         if not self.language:
             self.language = detect_language(f"{self.title}\n{self.standfirst}\n{self.body}") or (
@@ -246,6 +345,13 @@ class MentionQuerySet(models.QuerySet):
         article is published), so that it can walk the timeline indexes.
         """
         return self.visible().filter(article_published_at__lte=timezone.now())
+
+    def one_per_story(self):
+        """Leave out the mentions in articles whose story another article of this list
+        stands for (see ArticleQuerySet.one_per_story)."""
+        listed = Article.objects.filter(Exists(self.order_by().filter(article_id=OuterRef("pk"))))
+        covered = Article.objects.filter(pk=OuterRef("article_id")).filter(covered_within(listed))
+        return self.exclude(Exists(covered))
 
 
 class Mention(models.Model):
@@ -359,3 +465,23 @@ class RelationshipEvidence(models.Model):
 
     def __str__(self):
         return self.sentence[:80]
+
+
+class ArticleShingleBand(models.Model):
+    """One band of an article's MinHash signature: articles sharing one are near-copies.
+
+    See articles/duplicates.py for why the bands are kept in a table.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="shingle_bands")
+    band = models.PositiveSmallIntegerField()
+    key = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "band"], name="shingle_band_unique")
+        ]
+        indexes = [models.Index(fields=["band", "key"], name="shingle_band_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} band {self.band}"

@@ -15,7 +15,8 @@ from entities.slugs import unique_slug
 from entities.tagging.normalize import name_forms
 
 from .cache import site_changed
-from .models import Article, Mention, RelationshipEvidence
+from .clusters import cluster_refresh_lead
+from .models import Article, Mention, RelationshipEvidence, StoryCluster
 from .tagging import relationships_refresh_seen
 from .tasks import tag_article
 
@@ -94,8 +95,12 @@ def article_transition(*, article: Article, step: str, by) -> Article:
 def article_delete(*, article: Article) -> None:
     """Delete a story, its mentions and its evidence; re-date what it gave evidence of."""
     relationship_ids = list(article.relationship_evidence.values_list("relationship_id", flat=True))
+    cluster = article.cluster
     article.delete()
     relationships_refresh_seen(relationship_ids)
+    if cluster is not None:
+        # The story it led needs another lead.
+        cluster_refresh_lead(cluster=cluster)
     site_changed()
 
 
@@ -335,3 +340,49 @@ def _merge_relationships(source: Entity, target: Entity) -> None:
                 evidence.save(update_fields=["relationship"])
         relationship.delete()
         relationships_refresh_seen([kept.pk])
+
+
+def clusters_merge(*, clusters) -> StoryCluster:
+    """Merge story clusters into the oldest of them and return it.
+
+    Its lead stays if an editor chose it; otherwise the earliest, most complete article of
+    the merged story leads.
+    """
+    clusters = sorted(clusters, key=lambda cluster: cluster.pk)
+    target, sources = clusters[0], clusters[1:]
+    with transaction.atomic():
+        Article.objects.filter(cluster__in=[target, *sources]).update(
+            cluster=target, clustered_by_editor=True
+        )
+        StoryCluster.objects.filter(pk__in=[source.pk for source in sources]).delete()
+        cluster_refresh_lead(cluster=target)
+        site_changed()
+    return target
+
+
+def cluster_take_out(*, cluster: StoryCluster, articles) -> None:
+    """Take articles out of their story; a story left with one article is dissolved.
+
+    Clustering does not put them back: an editor decided.
+    """
+    with transaction.atomic():
+        cluster.articles.filter(pk__in=[article.pk for article in articles]).update(
+            cluster=None, clustered_by_editor=True
+        )
+        remaining = cluster.articles.all()
+        if remaining.count() < 2:
+            remaining.update(cluster=None)
+            cluster.delete()
+        else:
+            cluster_refresh_lead(cluster=cluster)
+        site_changed()
+
+
+def cluster_set_lead(*, cluster: StoryCluster, article: Article) -> None:
+    """Make one of a story's articles its lead; new articles joining it do not replace it."""
+    if article.cluster_id != cluster.pk:
+        raise ValidationError("The lead must be one of the story's articles.")
+    cluster.lead = article
+    cluster.lead_chosen_by_editor = True
+    cluster.save(update_fields=["lead", "lead_chosen_by_editor", "updated_at"])
+    site_changed()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from . import tagging
+from . import clusters, duplicates, tagging
 from .models import Article
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,11 @@ def tag_article(self, article_id: int) -> bool:
         logger.exception("Tagging article %s failed", article_id)
         tagging.article_tagging_failed(article_id=article_id, error=repr(error))
         raise
+    if tagged:
+        # Tagged text, its subjects known: later copies can find it, and it can join the
+        # story other outlets reported.
+        duplicates.article_index_text(article_id=article_id)
+        clusters.article_cluster(article_id=article_id)
     if tagged and settings.NEWSDESK_DISCOVERY_ENABLED:
         discover_candidates.delay_on_commit(article_id)
     return tagged

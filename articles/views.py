@@ -118,7 +118,7 @@ class HomeView(PublishedStoriesMixin, ListView):
     context_object_name = "stories"
 
     def get_queryset(self):
-        return self.published_stories().values_list("pk", flat=True)
+        return self.published_stories().one_per_story().values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         feed = feed_links(self.request, "public:latest", "Latest stories")
@@ -276,7 +276,8 @@ class EntityTimelineView(TimelineMixin, ListView):
             slug=self.kwargs["slug"],
         )
         self.subjects_only = subjects_only(self.kind, self.request.GET)
-        return story_ids(self.filtered(timeline(self.entity, subjects_only=self.subjects_only)))
+        mentions = timeline(self.entity, subjects_only=self.subjects_only).one_per_story()
+        return story_ids(self.filtered(mentions))
 
     def get_context_data(self, **kwargs):
         entity = self.entity
@@ -355,7 +356,8 @@ class PairView(TimelineMixin, ListView):
         self.company_a, self.company_b = company_pair_or_404(
             self.kwargs["slug_a"], self.kwargs["slug_b"]
         )
-        return story_ids(self.filtered(pair_timeline(self.company_a, self.company_b)))
+        mentions = pair_timeline(self.company_a, self.company_b).one_per_story()
+        return story_ids(self.filtered(mentions))
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # Each story lists the pair's two companies among its chips.

@@ -14,7 +14,7 @@ import psycopg
 from psycopg import sql
 
 BENCH_SUFFIX = "_bench"
-SECTIONS = ("engine", "task", "site")
+SECTIONS = ("engine", "task", "site", "intake")
 
 
 def bench_database() -> dict:
@@ -58,6 +58,11 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=SECTIONS, action="append", help="run only this section (repeatable)"
     )
+    parser.add_argument(
+        "--intake-sizes",
+        default="10000,200000",
+        help="corpus sizes the intake look-ups are timed at (comma-separated)",
+    )
     arguments = parser.parse_args()
     config = bench_database()
     if create_database(config):
@@ -69,7 +74,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from . import engine, knowledge_base, report, seed, site, task
+    from . import engine, intake, knowledge_base, report, seed, site, task
     from .database import with_retries
 
     progress(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}")
@@ -84,6 +89,13 @@ def main() -> None:
             alias_count=alias_count,
             extra_records=knowledge_base.starter_records(first_id=alias_count + 1),
         )
+    if "intake" in sections:
+        sizes = [int(size) for size in arguments.intake_sizes.split(",")]
+        progress(f"intake: duplicate and cluster look-ups at {sizes} articles")
+        print(intake.table(with_retries(intake.run, sizes)))
+        if sections == ["intake"]:
+            # The intake section makes its own corpus: no site to seed.
+            return
     progress("loading the knowledge base into the database")
     figures["kb"] = with_retries(knowledge_base.load_into_database)
     progress("seeding the site (skipped when already seeded)")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "axes",
     "entities",
     "articles",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_stale_tagging",
         "schedule": env.int("TAGGING_SWEEP_INTERVAL", default=60),
     },
+    # Each feed has its own interval: this only looks, every minute, for those that are due.
+    "poll-due-feeds": {
+        "task": "intake.tasks.poll_due_feeds",
+        "schedule": 60,
+    },
 }
 
 # Newsdesk's own limits.
@@ -281,3 +287,24 @@ NEWSDESK_DISCOVERY_ENABLED = env.bool("NEWSDESK_DISCOVERY_ENABLED", default=True
 # How long a public page or feed may be served from the cache at most (0: never cached). A
 # change to what it shows, or the next embargo's end, expires it sooner.
 NEWSDESK_PUBLIC_CACHE_SECONDS = env.int("NEWSDESK_PUBLIC_CACHE_SECONDS", default=300)
+# A story taken in is compared with the articles of this many days for copies of its text.
+NEWSDESK_DUPLICATE_WINDOW_DAYS = env.int("NEWSDESK_DUPLICATE_WINDOW_DAYS", default=30)
+# Two outlets' articles further apart than this are never one story cluster.
+NEWSDESK_CLUSTER_WINDOW_DAYS = env.int("NEWSDESK_CLUSTER_WINDOW_DAYS", default=3)
+
+# Intake (intake/fetch.py): how Newsdesk reads outlets' feeds and pages.
+INTAKE_USER_AGENT = env(
+    "INTAKE_USER_AGENT", default="NewsdeskBot/1.0 (news curation; reads feeds and robots.txt)"
+)
+INTAKE_CONNECT_TIMEOUT = env.float("INTAKE_CONNECT_TIMEOUT", default=5.0)
+# The longest a whole response may take once connected.
+INTAKE_READ_TIMEOUT = env.float("INTAKE_READ_TIMEOUT", default=20.0)
+INTAKE_MAX_BYTES = env.int("INTAKE_MAX_BYTES", default=5_000_000)
+INTAKE_MAX_REDIRECTS = env.int("INTAKE_MAX_REDIRECTS", default=5)
+# Only for tests and a laptop: never reach private, link-local or reserved addresses, and
+# loopback only when this is on.
+INTAKE_ALLOW_LOOPBACK = env.bool("INTAKE_ALLOW_LOOPBACK", default=False)
+# A failing feed waits its interval times 2 ** failures before the next try, at most this.
+INTAKE_MAX_BACKOFF_MINUTES = env.int("INTAKE_MAX_BACKOFF_MINUTES", default=24 * 60)
+# A feed sent for polling is not sent again for this long, unless its poll sets a time.
+INTAKE_POLL_LEASE_MINUTES = env.int("INTAKE_POLL_LEASE_MINUTES", default=10)

@@ -383,6 +383,7 @@ def test_the_groups_have_exactly_the_documented_permissions(db):
         "view_outlet",
         "view_entity", "view_alias", "add_mention", "change_mention", "view_mention",
         "view_candidate", "view_relationship", "view_relationshipevidence", "view_topic",
+        "view_storycluster", "change_storycluster", "view_feed", "view_feedpoll",
     }  # fmt: skip
     chief = codenames("Chief editor")
     assert chief >= codenames("Editor")
@@ -391,7 +392,7 @@ def test_the_groups_have_exactly_the_documented_permissions(db):
         "add_entity", "change_entity", "delete_entity",
         "add_alias", "change_alias", "delete_alias", "delete_mention",
         "change_candidate", "change_relationship", "delete_relationship",
-        "add_topic", "change_topic",
+        "add_topic", "change_topic", "add_feed", "change_feed", "delete_feed",
     }  # fmt: skip
     assert not {c for c in chief if c.endswith(("_user", "_group", "_permission"))}
     assert not Group.objects.filter(name="Chief editor", user__is_superuser=True).exists()
