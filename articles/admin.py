@@ -185,6 +185,19 @@ class ScheduledFilter(admin.SimpleListFilter):
         return queryset
 
 
+class IncomingFilter(admin.SimpleListFilter):
+    title = "incoming"
+    parameter_name = "incoming"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Brought in by intake (feeds, URLs, imports)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(origin=Article.Origin.DESK)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -197,7 +210,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "published_at",
         "entity_count",
     ]
-    list_filter = ["status", TaggingStateFilter, ScheduledFilter, "outlet", "language"]
+    list_filter = [
+        "status",
+        TaggingStateFilter,
+        ScheduledFilter,
+        IncomingFilter,
+        "origin",
+        "outlet",
+        "language",
+    ]
     list_select_related = ["outlet"]
     # Shows the search box; get_search_results below does the searching.
     search_fields = ["title", "body", "source_url"]

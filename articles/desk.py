@@ -46,6 +46,16 @@ def desk_queues(user) -> list[Queue]:
             )
         )
     if user.has_perm("articles.view_article"):
+        # What intake brought in (feeds, pasted URLs, imports) and nobody has looked at yet.
+        queues.append(
+            Queue(
+                "incoming stories",
+                Article.objects.filter(status=Article.Status.DRAFT)
+                .exclude(origin=Article.Origin.DESK)
+                .count(),
+                f"{articles}?status__exact={Article.Status.DRAFT}&incoming=yes",
+            )
+        )
         scheduled = Article.objects.scheduled()
         queues.append(
             Queue(

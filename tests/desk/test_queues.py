@@ -38,6 +38,7 @@ def newsroom_queues(n=1, label="Waiting"):
         ArticleFactory(outlet=outlet, status=Article.Status.IN_REVIEW)
         ArticleFactory(outlet=outlet, status=Article.Status.PUBLISHED, published_at=hours(i + 2))
         ArticleFactory(outlet=outlet, tagging_status=Article.TaggingStatus.FAILED)
+        ArticleFactory(outlet=outlet, origin=Article.Origin.FEED)
         stalled = ArticleFactory(
             outlet=outlet, status=Article.Status.PUBLISHED, published_at=hours(-1)
         )
@@ -68,6 +69,7 @@ def test_the_chief_editor_s_desk_counts_every_queue_and_links_its_list(chief_cli
     newsroom_queues()
     desk = queues(chief_client.get(DESK))
     assert desk == {
+        "incoming stories": (1, f"{ARTICLES}?status__exact=draft&incoming=yes"),
         "stories in review": (1, f"{ARTICLES}?status__exact=in_review"),
         "stories scheduled": (1, f"{ARTICLES}?scheduled=yes"),
         "stories whose tagging failed": (1, f"{ARTICLES}?tagging_status=failed"),
@@ -94,6 +96,7 @@ def test_the_desk_says_when_the_next_scheduled_stories_go_live(chief_client):
 def test_an_editor_s_desk_shows_only_the_queues_of_the_role(editor_client):
     newsroom_queues()
     assert set(queues(editor_client.get(DESK))) == {
+        "incoming stories",
         "stories scheduled",
         "stories whose tagging failed",
         "stories whose tagging stalled",

@@ -1,6 +1,7 @@
 """Add from URL: an editor pastes a story's address and gets a prefilled article form."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from articles.duplicates import article_index_text
@@ -182,3 +183,14 @@ def test_not_a_url_is_a_form_error(editor_client):
 def test_staff_without_permission_to_add_articles_is_refused(client):
     client.force_login(UserFactory(username="visitor"))
     assert client.get(ADD_FROM_URL).status_code == 403
+
+
+def test_the_article_list_links_add_from_url_for_those_who_may_add(editor_client, client):
+    link = reverse("admin:intake_add_from_url")
+    assert link in editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    reader = UserFactory(username="viewer", is_staff=True)
+    reader.user_permissions.add(*Permission.objects.filter(codename="view_article"))
+    client.force_login(reader)
+    listing = client.get(reverse("admin:articles_article_changelist"))
+    assert listing.status_code == 200
+    assert link not in listing.content.decode()
