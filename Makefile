@@ -36,7 +36,7 @@ test: lint ## Lint, then run the test suite (PostgreSQL when DATABASE_URL says s
 lint: install ## ruff check, ruff format --check, and bandit (no high-severity finding)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit --recursive articles entities newsdesk --severity-level high --quiet
+	$(VENV)/bin/bandit --recursive articles entities intake newsdesk --severity-level high --quiet
 
 format: install ## Fix what ruff can fix and format the code
 	$(VENV)/bin/ruff check --fix .
@@ -45,7 +45,7 @@ format: install ## Fix what ruff can fix and format the code
 worker: install ## Start a Celery worker for tagging and discovery (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A newsdesk worker --queues celery,discovery --loglevel INFO
 
-beat: install ## Start Celery beat, which runs the periodic tagging sweep
+beat: install ## Start Celery beat: the tagging sweep and the feed polls
 	$(VENV)/bin/celery -A newsdesk beat --loglevel INFO
 
 bench: install ## Run the benchmarks on BENCH_DATABASE_URL (BENCH_ARGS=--reseed to seed again)
