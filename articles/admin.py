@@ -7,7 +7,7 @@ the compiled dictionary, the public pages).
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Sum
@@ -90,24 +90,12 @@ class OutletAdmin(PublicRecordAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ChosenAutocompleteMultiple(AutocompleteSelectMultiple):
-    """A multiple picker whose chosen options are labelled from objects already loaded.
+class EntityPicker(AutocompleteSelect):
+    """The admin's entity autocomplete with a placeholder: select2 names its box by the text
+    it shows, so screen readers hear what to type rather than nothing."""
 
-    Django's picker looks its chosen objects up again: one query per relationship of the
-    article page.
-    """
-
-    chosen = None
-
-    def optgroups(self, name, value, attr=None):
-        loaded = {str(obj.pk): obj for obj in self.chosen or ()}
-        if self.chosen is None or not {str(pk) for pk in value} <= loaded.keys():
-            return super().optgroups(name, value, attr)
-        options = [
-            self.create_option(name, pk, str(loaded[str(pk)]), True, index)
-            for index, pk in enumerate(value)
-        ]
-        return [(None, options, 0)]
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-placeholder": "Type a name"}
 
 
 class MentionAddForm(forms.Form):
@@ -118,7 +106,7 @@ class MentionAddForm(forms.Form):
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, prefix="desk", **kwargs)
         entity = self.fields["entity"]
-        entity.widget = AutocompleteSelect(
+        entity.widget = EntityPicker(
             Mention._meta.get_field("entity"), admin_site, attrs={"form": "desk-mentions-form"}
         )
         entity.widget.choices = entity.choices
@@ -131,17 +119,13 @@ class RelationshipDeskForm(forms.ModelForm):
         model = Relationship
         fields = ["kind", "topics"]
 
-    def __init__(self, *args, admin_site, **kwargs):
+    def __init__(self, *args, topic_choices, **kwargs):
         super().__init__(*args, prefix=f"relationship-{kwargs['instance'].pk}", **kwargs)
-        owner = {"form": "desk-relationships-form"}
-        self.fields["kind"].widget.attrs.update(owner)
-        topics = self.fields["topics"]
-        topics.widget = ChosenAutocompleteMultiple(
-            Relationship._meta.get_field("topics"), admin_site, attrs=owner
-        )
-        topics.widget.choices = topics.choices
-        topics.widget.chosen = self.instance.topics.all()
-        topics.help_text = ""
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "desk-relationships-form"
+        # The topics are few, and listed once for every relationship of the page.
+        self.fields["topics"].widget.choices = topic_choices
+        self.fields["topics"].help_text = ""
 
     def clean_kind(self):
         kind = self.cleaned_data["kind"]
@@ -356,10 +340,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         )
         may_review = self.may_review_relationship(request)
         forms_by_pk = relationship_forms or {}
+        topic_choices = list(Topic.objects.values_list("pk", "name")) if relationships else []
         for relationship in relationships:
             relationship.desk_form = (
                 forms_by_pk.get(relationship.pk)
-                or RelationshipDeskForm(instance=relationship, admin_site=self.admin_site)
+                or RelationshipDeskForm(instance=relationship, topic_choices=topic_choices)
                 if may_review
                 else None
             )
@@ -514,7 +499,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 None,
                 f"{relationship} {relationship.get_status_display().lower()}.",
             )
-        form = RelationshipDeskForm(request.POST, instance=relationship, admin_site=self.admin_site)
+        form = RelationshipDeskForm(
+            request.POST,
+            instance=relationship,
+            topic_choices=Topic.objects.values_list("pk", "name"),
+        )
         if not form.is_valid():
             errors = " ".join(error for errors in form.errors.values() for error in errors)
             return self._desk_reply(

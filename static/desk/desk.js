@@ -18,6 +18,15 @@
     box.appendChild(list);
   }
 
+  // select2 draws a box with a textbox role and no name: it takes its label's text.
+  function nameAutocompletes(root) {
+    root.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      const label = document.querySelector(`label[for="${select.id}"]`);
+      const box = select.parentElement.querySelector(".select2-selection__rendered");
+      if (label && box) box.setAttribute("aria-label", label.textContent.replace(/:$/, ""));
+    });
+  }
+
   async function post(form, submitter) {
     const data = new FormData(form, submitter);
     const version = document.getElementById("id_expected_version");
@@ -43,6 +52,7 @@
       if (window.django && django.jQuery && django.jQuery.fn.djangoAdminSelect2) {
         django.jQuery(redrawn).find(".admin-autocomplete").djangoAdminSelect2();
       }
+      nameAutocompletes(redrawn);
       const again = focused && document.getElementById(focused);
       if (again) again.focus();
     }
@@ -50,6 +60,14 @@
     if (reply.version && version) version.value = reply.version;
     announce(reply.message, reply.level);
   }
+
+  // After the admin's script has drawn the pickers: its jQuery "ready" callback, which runs
+  // before any registered later.
+  window.addEventListener("load", function () {
+    if (window.django && django.jQuery) {
+      django.jQuery(function () { nameAutocompletes(document); });
+    }
+  });
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
