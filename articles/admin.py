@@ -182,11 +182,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = CappedPaginator
     list_per_page = 50
+    # The tagging state is the desk's (desk.html), with its re-run button.
     readonly_fields = [
         "status",
-        "tagging_status",
-        "tagging_error",
-        "tagged_at",
         "created_by",
         "created_at",
         "updated_by",
@@ -196,13 +194,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["title", "slug", "standfirst", "body", "expected_version"]}),
         ("Source", {"fields": ["source_url", "outlet", "byline", "language"]}),
         ("Publication", {"fields": ["status", "published_at"]}),
-        (
-            "Tagging",
-            {
-                "classes": ["collapse"],
-                "fields": ["tagging_status", "tagging_error", "tagged_at"],
-            },
-        ),
         (
             "Record",
             {
