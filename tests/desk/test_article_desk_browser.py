@@ -6,8 +6,9 @@ Screenshots land in test-artifacts/screenshots/desk-*.png, kept by CI.
 """
 
 import pytest
+from django.utils import timezone
 
-from articles.models import Article, Mention
+from articles.models import Article, Mention, short_time
 from entities.models import Relationship
 from tests.conftest import PASSWORD, SCREENSHOTS
 from tests.entities.kb import make_small_kb
@@ -130,4 +131,41 @@ def test_a_story_goes_from_an_editor_s_draft_to_the_public_site(reader, live_ser
     feed = page.request.get(f"{live_server.url}/feeds/rss/")
     assert feed.ok
     assert TITLE in feed.text()
+    assert page.problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_publish_button_says_when_a_new_story_will_go_live(reader, live_server):
+    make_small_kb()
+    UserFactory(username="chief", groups=["Chief editor"])
+    outlet = OutletFactory(name="Newsdesk Wire")
+    page = reader
+    log_in(page, live_server, "chief")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    publish = page.locator("button[name=_workflow][value=publish]")
+    assert publish.first.inner_text() == "Publish now"
+    page.fill("#id_title", TITLE)
+    page.fill("#id_body", BODY)
+    page.fill("#id_source_url", "https://news.example/meta-nvidia-embargo")
+    page.select_option("#id_outlet", str(outlet.pk))
+    later = timezone.localtime() + timezone.timedelta(days=3)
+    page.get_by_label("Publication date").fill(f"{later:%Y-%m-%d}")
+    page.get_by_label("Publication time").fill("08:00:00")
+    page.get_by_label("Publication time").blur()
+    at_eight = later.replace(hour=8, minute=0, second=0, microsecond=0)
+    label = f"Schedule for {short_time(at_eight)}"
+    assert publish.first.inner_text() == label
+    assert publish.last.inner_text() == label
+    publish.first.click()
+    page.wait_for_load_state()
+    assert (
+        f"scheduled: it goes live {short_time(at_eight)}"
+        in page.locator(".messagelist").inner_text()
+    )
+    story = Article.objects.get()
+    assert story.is_scheduled
+    assert page.locator(".desk-state").inner_text().count(story.goes_live_label()) == 1
+    screenshot(page, "chief-scheduled")
+    assert page.request.get(f"{live_server.url}{story.get_absolute_url()}").status == 404
     assert page.problems == []
