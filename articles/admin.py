@@ -165,12 +165,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     relationships and tagging state, each change made through the services."""
 
     form = ArticleAdminForm
-    save_on_top = True
-
-    class Media:
-        css = {"all": ["desk/desk.css"]}
-        js = ["desk/desk.js"]
-
     list_display = ["title", "outlet", "language", "status", "published_at", "tagging_status"]
     list_filter = ["status", "outlet", "language", "tagging_status"]
     list_select_related = ["outlet"]
@@ -203,6 +197,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
     ]
     actions = ["submit_for_review", "publish", "return_to_draft", "archive", "rerun_tagging"]
+    # The workflow buttons above the form too (submit_line.html).
+    save_on_top = True
+
+    class Media:
+        css = {"all": ["desk/desk.css"]}
+        js = ["desk/desk.js"]
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
