@@ -78,19 +78,31 @@
 
   // The publish button says what it will do with the publication time typed in: publish
   // now, or schedule for later (the embargo).
+  // [year, month, day] of a date typed as the admin shows dates (its first input format,
+  // through the admin's own parser), or as ISO; null when neither.
+  function parseDay(text) {
+    const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+    if (iso) return [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    if (typeof get_format !== "function" || !/^\d{1,4}([./-])\d{1,2}\1\d{1,4}$/.test(text)) {
+      return null;
+    }
+    const date = text.strptime(get_format("DATE_INPUT_FORMATS")[0]);
+    return isNaN(date) ? null : [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+  }
+
   function publishLabel(button) {
     const date = document.getElementById("id_published_at_0");
     const time = document.getElementById("id_published_at_1");
-    const day = date && /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(date.value.trim());
+    const day = date && parseDay(date.value.trim());
     const clock = time && /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(time.value.trim());
     if (!day || !clock) return "Publish now";
     // Both read as the server's local time, which the admin's inputs use.
-    const wanted = Date.UTC(day[1], day[2] - 1, day[3], clock[1], clock[2], clock[3] || 0);
+    const wanted = Date.UTC(day[0], day[1] - 1, day[2], clock[1], clock[2], clock[3] || 0);
     const now = Date.parse(button.dataset.serverNow + "Z") + (Date.now() - loadedAt);
     if (!(wanted > now)) return "Publish now";
-    const year = Number(day[1]) === new Date(now).getUTCFullYear() ? "" : " " + day[1];
+    const year = day[0] === new Date(now).getUTCFullYear() ? "" : " " + day[0];
     const hours = clock[1].padStart(2, "0");
-    return `Schedule for ${Number(day[3])} ${MONTHS[day[2] - 1]}${year}, ${hours}:${clock[2]}`;
+    return `Schedule for ${day[2]} ${MONTHS[day[1] - 1]}${year}, ${hours}:${clock[2]}`;
   }
 
   const loadedAt = Date.now();

@@ -150,7 +150,8 @@ def test_the_publish_button_says_when_a_new_story_will_go_live(reader, live_serv
     page.fill("#id_source_url", "https://news.example/meta-nvidia-embargo")
     page.select_option("#id_outlet", str(outlet.pk))
     later = timezone.localtime() + timezone.timedelta(days=3)
-    page.get_by_label("Publication date").fill(f"{later:%Y-%m-%d}")
+    # Typed as the admin shows dates (en-gb).
+    page.get_by_label("Publication date").fill(f"{later:%d/%m/%Y}")
     page.get_by_label("Publication time").fill("08:00:00")
     page.get_by_label("Publication time").blur()
     at_eight = later.replace(hour=8, minute=0, second=0, microsecond=0)
