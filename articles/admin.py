@@ -549,6 +549,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             status=status,
         )
 
+    def delete_model(self, request, obj):
+        article_delete(article=obj)
+
     def delete_queryset(self, request, queryset):
         for article in queryset:
             article_delete(article=article)
