@@ -13,12 +13,16 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities.forms import (
@@ -39,10 +43,15 @@ from .models import (
     Outlet,
     RelationshipEvidence,
     StoryCluster,
+    short_time,
 )
 from .pagination import CappedPaginator
+from .rendering import marked_paragraphs
 from .search import matching_stories
+from .selectors import desk_mentions, story_relationships
 from .services import (
+    STEPS_NEEDING_PUBLISH_PERMISSION,
+    TRANSITIONS,
     AlreadyInKnowledgeBase,
     article_delete,
     article_request_tagging,
@@ -63,6 +72,25 @@ from .services import (
     relationships_set_status,
 )
 from .source_urls import InvalidSourceURL, normalize_source_url
+from .views import story_context
+
+
+def highlight_mention(text: str, mention: Mention):
+    """Draw one place the story names an entity: coloured by kind, marked by status and
+    salience, which it also says in words for screen readers."""
+    salience = "subject" if mention.is_subject else "passing"
+    return format_html(
+        '<mark class="mention kind-{} status-{} {}" data-mention="{}">{}'
+        '<span class="visually-hidden"> ({}, {}, {})</span></mark>',
+        mention.entity.kind,
+        mention.status,
+        salience,
+        mention.pk,
+        text,
+        mention.entity.get_kind_display().lower(),
+        mention.get_status_display().lower(),
+        salience,
+    )
 
 
 def marked(text: str, names) -> str:
@@ -99,57 +127,73 @@ class OutletAdmin(PublicRecordAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class MentionEntityAutocomplete(AutocompleteSelect):
-    """The entity picker of a mention row, labelled from the row's own entity when it has one.
+class EntityPicker(AutocompleteSelect):
+    """The admin's entity autocomplete with a placeholder: select2 names its box by the text
+    it shows, so screen readers hear what to type rather than nothing."""
 
-    Django's picker looks its chosen entity up again, one query per row of the article page.
-    """
-
-    row_entity = None
-
-    def optgroups(self, name, value, attr=None):
-        if self.row_entity is None or list(map(str, value)) != [str(self.row_entity.pk)]:
-            return super().optgroups(name, value, attr)
-        chosen = self.create_option(name, self.row_entity.pk, str(self.row_entity), True, 0)
-        return [(None, [chosen], 0)]
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-placeholder": "Type a name"}
 
 
-class MentionAdminFormSet(forms.BaseInlineFormSet):
-    def get_queryset(self):
-        mentions = super().get_queryset()
-        # Each row is titled with its mention, which names the story: this one, rather than
-        # one query per row to load it again.
-        for mention in mentions:
-            mention.article = self.instance
-        return mentions
+class MentionAddForm(forms.Form):
+    """The desk's "add a missed entity": an entity picked through the admin's autocomplete."""
 
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if form.instance.pk is not None:
-            # The admin wraps the picker in its add / change / view links.
-            form.fields["entity"].widget.widget.row_entity = form.instance.entity
+    entity = forms.ModelChoiceField(Entity.objects.all(), label="Add a missed entity")
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, prefix="desk", **kwargs)
+        entity = self.fields["entity"]
+        entity.widget = EntityPicker(
+            Mention._meta.get_field("entity"), admin_site, attrs={"form": "desk-mentions-form"}
+        )
+        entity.widget.choices = entity.choices
 
 
-class MentionInline(admin.TabularInline):
-    """The article page's tagged entities: editors confirm, reject or add one."""
+class RelationshipDeskForm(forms.ModelForm):
+    """A relationship's kind and topics, edited on the page of a story that shows it."""
 
-    model = Mention
-    formset = MentionAdminFormSet
-    extra = 0
-    fields = ["entity", "status", "origin", "count", "salience", "is_subject", "snippet"]
-    readonly_fields = ["origin", "count", "salience", "is_subject", "snippet"]
-    autocomplete_fields = ["entity"]
-    ordering = ["-salience"]
+    class Meta:
+        model = Relationship
+        fields = ["kind", "topics"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("entity")
+    def __init__(self, *args, topic_choices, **kwargs):
+        super().__init__(*args, prefix=f"relationship-{kwargs['instance'].pk}", **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "desk-relationships-form"
+        # The topics are few, and listed once for every relationship of the page.
+        self.fields["topics"].widget.choices = topic_choices
+        self.fields["topics"].help_text = ""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "entity":
-            kwargs["widget"] = MentionEntityAutocomplete(
-                db_field, self.admin_site, using=kwargs.get("using")
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        relationship = self.instance
+        taken = Relationship.objects.filter(
+            company_a=relationship.company_a_id, company_b=relationship.company_b_id, kind=kind
+        ).exclude(pk=relationship.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                f"{relationship.company_a} and {relationship.company_b} already have a "
+                f"{Relationship.Kind(kind).label.lower()} relationship: review that one instead."
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return kind
+
+
+def wants_json(request) -> bool:
+    """Whether the desk's script asked (it accepts JSON only); a plain form post accepts HTML."""
+    return not request.accepts("text/html")
+
+
+# What each workflow button says; publishing says when it will happen (the embargo).
+STEP_LABELS = {
+    "submit": "Submit for review",
+    "return_to_draft": "Send back to draft",
+    "archive": "Archive",
+}
+STEP_DONE = {
+    "submit": "submitted for review",
+    "return_to_draft": "sent back to draft",
+    "archive": "archived",
+}
 
 
 def goes_live(article) -> str:
@@ -200,8 +244,10 @@ class IncomingFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
+    """The article page is the review desk: the story's workflow, its tagged text, entities,
+    relationships and tagging state, each change made through the services."""
+
     form = ArticleAdminForm
-    inlines = [MentionInline]
     list_display = [
         "title",
         "publication",
@@ -228,11 +274,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     paginator = CappedPaginator
     list_per_page = 50
+    # The tagging state is the desk's (desk.html), with its re-run button.
     readonly_fields = [
         "status",
-        "tagging_status",
-        "tagging_error",
-        "tagged_at",
         "created_by",
         "created_at",
         "updated_by",
@@ -243,13 +287,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Source", {"fields": ["source_url", "outlet", "byline", "language"]}),
         ("Publication", {"fields": ["status", "published_at"]}),
         (
-            "Tagging",
-            {
-                "classes": ["collapse"],
-                "fields": ["tagging_status", "tagging_error", "tagged_at"],
-            },
-        ),
-        (
             "Record",
             {
                 "classes": ["collapse"],
@@ -258,6 +295,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
     ]
     actions = ["submit_for_review", "publish", "return_to_draft", "archive", "rerun_tagging"]
+    # The workflow buttons above the form too (submit_line.html).
+    save_on_top = True
+
+    class Media:
+        css = {"all": ["desk/desk.css"]}
+        js = ["desk/desk.js"]
 
     def get_queryset(self, request):
         # Counted for the rows shown only: a subquery per row of the page, not a join over
@@ -326,6 +369,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        step = request.POST.get("_workflow") if request.method == "POST" else None
+        if step is not None and step not in TRANSITIONS:
+            return HttpResponseBadRequest("Unknown workflow step.")
+        if step in STEPS_NEEDING_PUBLISH_PERMISSION and not self.has_publish_permission(request):
+            # Refused whole, before the form saves anything.
+            raise PermissionDenied
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError:
@@ -343,11 +392,301 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.status = Article.objects.values_list("status", flat=True).get(pk=obj.pk)
         article_save(article=obj, by=request.user)
 
-    def save_formset(self, request, form, formset, change):
-        mentions_save(
-            article=form.instance,
-            changed=formset.save(commit=False),
-            deleted=formset.deleted_objects,
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_workflow" in request.POST:
+            return self._take_step(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_workflow" in request.POST:
+            return self._take_step(request, obj)
+        return super().response_change(request, obj)
+
+    def _take_step(self, request, article):
+        """Move the story just saved one workflow step, as the button said; stay on its page."""
+        step = request.POST["_workflow"]
+        try:
+            article_transition(article=article, step=step, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, f"Saved, but not moved on: {reason}", messages.ERROR)
+        else:
+            if step != "publish":
+                done = STEP_DONE[step]
+            elif article.is_scheduled:
+                done = f"scheduled: it goes live {short_time(article.published_at)}"
+            else:
+                done = "published: readers can see it now"
+            self.message_user(request, f"“{article}” saved and {done}.", messages.SUCCESS)
+        return redirect(article.get_admin_url())
+
+    def workflow_buttons(self, request, article) -> list[tuple[str, str]]:
+        """Return the (step, label) of each workflow button this user has for this story."""
+        buttons = []
+        for step, (sources, _) in TRANSITIONS.items():
+            if article.status not in sources or (article._state.adding and step == "archive"):
+                continue
+            if step in STEPS_NEEDING_PUBLISH_PERMISSION and not self.has_publish_permission(
+                request
+            ):
+                continue
+            if step != "publish":
+                label = STEP_LABELS[step]
+            elif article.published_at and article.published_at > timezone.now():
+                label = f"Schedule for {short_time(article.published_at)}"
+            else:
+                label = "Publish now"
+            buttons.append((step, label))
+        return buttons
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = self.workflow_buttons(
+            request, context["adminform"].form.instance
+        )
+        context["server_now"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
+        if obj is not None:
+            context.update(self.desk_context(request, obj))
+        context["media"] = context["media"] + MentionAddForm(admin_site=self.admin_site).media
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- The review desk -------------------------------------------------------------------
+
+    def may_edit_mentions(self, request, article) -> bool:
+        # As the mention rows allowed: on stories this user may change.
+        return request.user.has_perm("articles.change_mention") and self.has_change_permission(
+            request, article
+        )
+
+    def may_review_relationship(self, request, relationship=None) -> bool:
+        return self.admin_site._registry[Relationship].has_change_permission(request, relationship)
+
+    def desk_context(self, request, article, relationship_forms=None) -> dict:
+        """Return what the desk shows of a story: its highlighted text, entities, relationships
+        (with a form each for those who review them) and tagging state."""
+        mentions = desk_mentions(article)
+        relationships = list(
+            story_relationships(article, among=Relationship.objects.all()).order_by(
+                "company_a__name", "company_b__name", "kind"
+            )
+        )
+        may_review = self.may_review_relationship(request)
+        forms_by_pk = relationship_forms or {}
+        topic_choices = list(Topic.objects.values_list("pk", "name")) if relationships else []
+        for relationship in relationships:
+            relationship.desk_form = (
+                forms_by_pk.get(relationship.pk)
+                or RelationshipDeskForm(instance=relationship, topic_choices=topic_choices)
+                if may_review
+                else None
+            )
+        highlights = [
+            (start, end, mention) for mention in mentions for start, end in mention.offsets
+        ]
+        return {
+            "desk_article": article,
+            "desk_mentions": mentions,
+            "desk_paragraphs": marked_paragraphs(article.body, highlights, highlight_mention),
+            "desk_relationships": relationships,
+            "desk_add_form": MentionAddForm(admin_site=self.admin_site),
+            "may_edit_mentions": self.may_edit_mentions(request, article),
+            "may_add_mentions": request.user.has_perm("articles.add_mention")
+            and self.has_change_permission(request, article),
+            "may_review_relationships": may_review,
+            "may_retag": self.has_change_permission(request, article),
+            "entity_kinds": Entity.Kind.choices,
+            "desk_unscheduled": article.status != Article.Status.PUBLISHED
+            and article.published_at is not None
+            and article.published_at > timezone.now(),
+        }
+
+    def get_urls(self):
+        def desk(view):
+            return self.admin_site.admin_view(require_POST(view))
+
+        return [
+            # admin_view marks every one never_cache.
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<path:object_id>/desk/mentions/",
+                desk(self.desk_mentions_view),
+                name="articles_article_desk_mentions",
+            ),
+            path(
+                "<path:object_id>/desk/relationships/",
+                desk(self.desk_relationships_view),
+                name="articles_article_desk_relationships",
+            ),
+            path(
+                "<path:object_id>/desk/tagging/",
+                desk(self.desk_tagging_view),
+                name="articles_article_desk_tagging",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """Show a story exactly as its public page will, to staff only, never indexed."""
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("No such article.")
+        if not self.has_view_permission(request, story):
+            raise PermissionDenied
+        # As it would read if published now; the relationships it would make public.
+        story.published_at = story.published_at or timezone.now()
+        context = story_context(
+            request,
+            story,
+            relationships=Relationship.objects.exclude(status=Relationship.Status.REJECTED),
+        )
+        response = TemplateResponse(request, "admin/articles/article/preview.html", context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def _desk_article(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        return article
+
+    def desk_mentions_view(self, request, object_id):
+        """Confirm or reject an entity of the story, confirm every suggestion, or add one."""
+        article = self._desk_article(request, object_id)
+        if not self.may_edit_mentions(request, article):
+            raise PermissionDenied
+        opened = article.version
+        if "add" in request.POST:
+            if not request.user.has_perm("articles.add_mention"):
+                raise PermissionDenied
+            form = MentionAddForm(request.POST, admin_site=self.admin_site)
+            if not form.is_valid():
+                return self._desk_reply(request, article, opened, "Choose an entity to add.", 400)
+            entity = form.cleaned_data["entity"]
+            mention = article.mentions.filter(entity=entity).first() or Mention(
+                article=article, entity=entity
+            )
+            mention.status = Mention.Status.CONFIRMED
+            mentions_save(article=article, changed=[mention], deleted=[])
+            return self._desk_reply(request, article, opened, f"{entity} added, confirmed.")
+        if "confirm_suggested" in request.POST:
+            suggested = list(article.mentions.filter(status=Mention.Status.SUGGESTED))
+            for mention in suggested:
+                mention.status = Mention.Status.CONFIRMED
+            mentions_save(article=article, changed=suggested, deleted=[])
+            return self._desk_reply(request, article, opened, f"{len(suggested)} confirmed.")
+        decision = next((d for d in ("confirm", "reject") if d in request.POST), None)
+        mention_id = request.POST.get(decision or "", "")
+        mention = (
+            article.mentions.select_related("entity").filter(pk=mention_id).first()
+            if mention_id.isdigit()
+            else None
+        )
+        if mention is None:
+            return self._desk_reply(
+                request, article, opened, "That entity is no longer tagged in this story.", 400
+            )
+        mention.status = (
+            Mention.Status.CONFIRMED if decision == "confirm" else Mention.Status.REJECTED
+        )
+        mentions_save(article=article, changed=[mention], deleted=[])
+        return self._desk_reply(
+            request, article, opened, f"{mention.entity} {mention.get_status_display().lower()}."
+        )
+
+    def desk_relationships_view(self, request, object_id):
+        """Confirm or reject a relationship the story shows, or change its kind and topics."""
+        article = self._desk_article(request, object_id)
+        if not self.may_review_relationship(request):
+            raise PermissionDenied
+        decision = next((d for d in ("confirm", "reject", "save") if d in request.POST), None)
+        relationship_id = request.POST.get(decision or "", "")
+        relationship = (
+            Relationship.objects.filter(pk=relationship_id, evidence__article=article)
+            .select_related("company_a", "company_b")
+            .first()
+            if relationship_id.isdigit()
+            else None
+        )
+        if relationship is None:
+            return self._desk_reply(
+                request, article, None, "This story no longer shows that relationship.", 400
+            )
+        if decision != "save":
+            status = {
+                "confirm": Relationship.Status.CONFIRMED,
+                "reject": Relationship.Status.REJECTED,
+            }
+            relationships_set_status(
+                relationships=Relationship.objects.filter(pk=relationship.pk),
+                status=status[decision],
+            )
+            relationship.status = status[decision]
+            return self._desk_reply(
+                request,
+                article,
+                None,
+                f"{relationship} {relationship.get_status_display().lower()}.",
+            )
+        form = RelationshipDeskForm(
+            request.POST,
+            instance=relationship,
+            topic_choices=Topic.objects.values_list("pk", "name"),
+        )
+        if not form.is_valid():
+            errors = " ".join(error for errors in form.errors.values() for error in errors)
+            return self._desk_reply(
+                request, article, None, errors, 400, relationship_forms={relationship.pk: form}
+            )
+        topics = form.cleaned_data["topics"] if "topics" in form.changed_data else None
+        try:
+            with transaction.atomic():
+                relationship_save(relationship=form.save(commit=False), topics=topics)
+        except IntegrityError:
+            # Another editor gave the pair that kind meanwhile.
+            return self._desk_reply(
+                request, article, None, "That kind was just taken: reload and review again.", 409
+            )
+        return self._desk_reply(request, article, None, f"{relationship} saved.")
+
+    def desk_tagging_view(self, request, object_id):
+        """Ask for the story to be tagged again (as the list's action does)."""
+        article = self._desk_article(request, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        article_request_tagging(article=article)
+        return self._desk_reply(request, article, None, "Tagging requested.")
+
+    def _desk_reply(self, request, article, opened, message, status=200, relationship_forms=None):
+        """Answer the desk's script with the desk drawn again and the story's new version,
+        or a plain form post with a message and the story's page."""
+        level = messages.SUCCESS if status < 400 else messages.ERROR
+        if not wants_json(request):
+            self.message_user(request, message, level)
+            return redirect(f"{article.get_admin_url()}#desk")
+        article.refresh_from_db()
+        desk = render_to_string(
+            "admin/articles/article/desk.html",
+            self.desk_context(request, article, relationship_forms),
+            request=request,
+        )
+        # The page's form may take the new version only if it had the one this change
+        # replaced: a save by someone else meanwhile must still be refused.
+        version = (
+            article.version
+            if opened is not None and request.POST.get("expected_version") == str(opened)
+            else None
+        )
+        return JsonResponse(
+            {
+                "message": message,
+                "level": messages.DEFAULT_TAGS[level],
+                "desk": desk,
+                "version": version,
+            },
+            status=status,
         )
 
     def delete_model(self, request, obj):

@@ -44,6 +44,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "published_at" in self.fields:  # not on a read-only page
+            # The date and time boxes share one label: each gets its own name.
+            date, time = self.fields["published_at"].widget.widgets
+            date.attrs["aria-label"] = "Publication date"
+            time.attrs["aria-label"] = "Publication time"
         if self.instance.pk:
             # The stored version, not the instance's: a reverted history entry carries its own.
             self.fields["expected_version"].initial = (

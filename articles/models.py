@@ -316,6 +316,22 @@ class Article(models.Model):
         """Whether Article.objects.published() shows the story now."""
         return self.public_since is not None and self.public_since <= timezone.now()
 
+    @property
+    def is_scheduled(self) -> bool:
+        """Whether the story is published with a publication time still to come (embargo)."""
+        return self.public_since is not None and self.public_since > timezone.now()
+
+    def goes_live_label(self) -> str:
+        """Say when a scheduled story goes live ("Goes live 3 Dec, 08:00"); "" otherwise."""
+        return f"Goes live {short_time(self.published_at)}" if self.is_scheduled else ""
+
+
+def short_time(value) -> str:
+    """Return a time as editors read it: "3 Dec, 08:00", with the year when not this one."""
+    local = timezone.localtime(value)
+    year = "" if local.year == timezone.localtime().year else f" {local.year}"
+    return f"{local.day} {local:%b}{year}, {local:%H:%M}"
+
 
 def text_fingerprint(title: str, body: str) -> str:
     """Return a digest that changes when, and only when, the tagged text changes."""

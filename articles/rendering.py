@@ -1,9 +1,15 @@
-"""Turn an article's plain-text body into safe HTML paragraphs with its entities linked."""
+"""Turn an article's plain-text body into safe HTML paragraphs with its entities linked or
+highlighted."""
+
+from collections.abc import Callable
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from entities.tagging.text import paragraph_spans
+
+# An excerpt keeps about this many characters each side of the name it quotes.
+EXCERPT_MARGIN = 120
 
 
 def linked_paragraphs(body: str, links: list[tuple[int, int, str]]) -> list[SafeString]:
@@ -11,20 +17,46 @@ def linked_paragraphs(body: str, links: list[tuple[int, int, str]]) -> list[Safe
 
     Every piece of text is escaped; overlapping or out-of-range spans are skipped.
     """
-    links = sorted(link for link in links if 0 <= link[0] < link[1] <= len(body))
-    return [_render(body, start, end, links) for start, end in paragraph_spans(body)]
+    return marked_paragraphs(
+        body,
+        links,
+        lambda text, url: format_html('<a href="{}" class="entity">{}</a>', url, text),
+    )
 
 
-def _render(body: str, start: int, end: int, links) -> SafeString:
+def marked_paragraphs(
+    body: str, spans: list[tuple[int, int, object]], render: Callable[[str, object], SafeString]
+) -> list[SafeString]:
+    """Return the body's paragraphs as HTML, each (start, end, value) span drawn by
+    render(text, value); the rest escaped. Overlapping or out-of-range spans are skipped."""
+    spans = sorted(
+        (span for span in spans if 0 <= span[0] < span[1] <= len(body)),
+        key=lambda span: span[:2],
+    )
+    return [_render(body, start, end, spans, render) for start, end in paragraph_spans(body)]
+
+
+def _render(body: str, start: int, end: int, spans, render) -> SafeString:
     parts, cursor = [], start
-    for link_start, link_end, url in links:
-        if link_start < cursor or link_end > end:
+    for span_start, span_end, value in spans:
+        if span_start < cursor or span_end > end:
             continue
-        parts.append(escape(body[cursor:link_start]))
-        parts.append(
-            format_html('<a href="{}" class="entity">{}</a>', url, body[link_start:link_end])
-        )
-        cursor = link_end
+        parts.append(escape(body[cursor:span_start]))
+        parts.append(render(body[span_start:span_end], value))
+        cursor = span_end
     parts.append(escape(body[cursor:end]))
     html = "".join(parts).replace("\n", "<br>")
     return mark_safe(html)  # noqa: S308  (every part above is escaped or built by format_html)
+
+
+def excerpt_with_name(text: str, start: int, end: int, margin: int = EXCERPT_MARGIN) -> SafeString:
+    """Return text[start:end] in <mark>, with up to `margin` characters each side, cut
+    between words ("…" where cut)."""
+    before, after = text[:start], text[end:]
+    if len(before) > margin:
+        cut = before[-margin:]
+        before = "…" + (cut.split(None, 1)[1] if " " in cut.strip() else cut).lstrip()
+    if len(after) > margin:
+        cut = after[:margin]
+        after = (cut.rsplit(None, 1)[0] if " " in cut.strip() else cut).rstrip() + "…"
+    return format_html("{}<mark>{}</mark>{}", before, text[start:end], after)

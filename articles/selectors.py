@@ -2,6 +2,7 @@
 company and partnership directories."""
 
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from entities.models import Entity, Relationship, Topic
+from entities.tagging.text import split_sentences
 
 from .models import Article, Mention, RelationshipEvidence
+from .rendering import excerpt_with_name
 
 # What a link to an entity needs.
 ENTITY_LINK = ("kind", "name", "slug")
@@ -197,15 +200,38 @@ def related_stories(article: Article, limit: int = 5):
     return [stories[pk] for pk, _ in shared.most_common(limit) if pk in stories]
 
 
-def story_relationships(article: Article):
-    """Return the public relationships this story gives evidence of, with its sentences."""
+def story_relationships(article: Article, among=None):
+    """Return the public relationships (or those `among` these) this story gives evidence
+    of, with its sentences (`sentences`)."""
     evidence = RelationshipEvidence.objects.filter(article=article).order_by("in_title", "start")
     return (
-        Relationship.objects.public()
+        (Relationship.objects.public() if among is None else among)
         .filter(pk__in=evidence.values("relationship_id"))
         .select_related("company_a", "company_b")
         .prefetch_related("topics", Prefetch("evidence", queryset=evidence, to_attr="sentences"))
     )
+
+
+def desk_mentions(article: Article) -> list[Mention]:
+    """Return every mention of the story, the most salient first, with its entity and
+    `first_sentence`: the sentence that names it first, cut between words, the name marked."""
+    mentions = list(article.mentions.select_related("entity").order_by("-salience", "pk"))
+    sentences = split_sentences(article.body, article.language)
+    sentence_starts = [start for start, _ in sentences]
+    for mention in mentions:
+        mention.first_sentence = ""
+        if not mention.offsets:
+            continue  # added by an editor: the tagger never found it in the text
+        start, end = min(map(tuple, mention.offsets))
+        index = bisect_right(sentence_starts, start) - 1
+        if index < 0 or end > len(article.body):
+            continue
+        sentence_start, sentence_end = sentences[index]
+        sentence = article.body[sentence_start : max(sentence_end, end)]
+        mention.first_sentence = excerpt_with_name(
+            sentence, start - sentence_start, end - sentence_start
+        )
+    return mentions
 
 
 # --- The company directory ----------------------------------------------------------------

@@ -132,21 +132,26 @@ class StoryView(PublishedStoriesMixin, TemplateView):
         story = get_object_or_404(
             self.published_stories().select_related("outlet"), slug=self.kwargs["slug"]
         )
-        mentions = list(story.mentions.visible().select_related("entity"))
-        links = [
-            (start, end, mention.entity.get_absolute_url())
-            for mention in mentions
-            for start, end in mention.offsets
-        ]
-        return super().get_context_data(
-            story=story,
-            paragraphs=linked_paragraphs(story.body, links),
-            mentions=mentions,
-            relationships=story_relationships(story),
-            related=related_stories(story),
-            json_ld=news_article_json_ld(self.request, story, mentions),
-            **kwargs,
-        )
+        return super().get_context_data(**story_context(self.request, story), **kwargs)
+
+
+def story_context(request, story: Article, relationships=None) -> dict:
+    """Return what a story's page shows: its linked text, entities, relationships (the public
+    ones, or those `relationships` lists), related stories and JSON-LD."""
+    mentions = list(story.mentions.visible().select_related("entity"))
+    links = [
+        (start, end, mention.entity.get_absolute_url())
+        for mention in mentions
+        for start, end in mention.offsets
+    ]
+    return {
+        "story": story,
+        "paragraphs": linked_paragraphs(story.body, links),
+        "mentions": mentions,
+        "relationships": story_relationships(story, among=relationships),
+        "related": related_stories(story),
+        "json_ld": news_article_json_ld(request, story, mentions),
+    }
 
 
 class SearchView(FilteredStoriesMixin, ListView):

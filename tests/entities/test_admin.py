@@ -6,7 +6,6 @@ from articles import services, tagging
 from articles.models import Article, Mention
 from articles.services import knowledge_save
 from entities.models import Alias, Candidate, Entity, Relationship
-from tests.admin_forms import article_form
 from tests.entities.kb import make_small_kb
 from tests.factories import ArticleFactory
 
@@ -26,33 +25,12 @@ def tagged_article(kb):
     return article
 
 
-def article_change_data(article, mention_rows):
-    return article_form(
-        article.outlet,
-        mention_rows=[{**row, "article": article.pk} for row in mention_rows],
-        title=article.title,
-        slug=article.slug,
-        standfirst=article.standfirst,
-        body=article.body,
-        source_url=article.source_url,
-        language=article.language,
-        expected_version=article.version,
-    )
-
-
 def test_editor_rejects_one_entity_and_adds_another(editor_client, tagged_article, kb):
     nvidia = tagged_article.mentions.get(entity=kb["nvidia"])
-    rows = [
-        {"id": m.pk, "entity": m.entity_id, "status": m.status}
-        for m in tagged_article.mentions.all()
-    ]
-    for row in rows:
-        if row["id"] == nvidia.pk:
-            row["status"] = Mention.Status.REJECTED
-    rows.append({"entity": kb["samsung-electronics"].pk, "status": "suggested"})
-    url = reverse("admin:articles_article_change", args=[tagged_article.pk])
-    response = editor_client.post(url, article_change_data(tagged_article, rows))
-    assert response.status_code == 302, response.content.decode()[:2000]
+    desk = reverse("admin:articles_article_desk_mentions", args=[tagged_article.pk])
+    assert editor_client.post(desk, {"reject": nvidia.pk}).status_code == 302
+    response = editor_client.post(desk, {"add": "1", "desk-entity": kb["samsung-electronics"].pk})
+    assert response.status_code == 302
     nvidia.refresh_from_db()
     assert nvidia.status == Mention.Status.REJECTED
     added = tagged_article.mentions.get(entity=kb["samsung-electronics"])
@@ -224,15 +202,10 @@ def test_an_entity_an_editor_adds_to_a_published_story_lists_it_on_its_timeline(
     samsung = kb["samsung-electronics"]
     timeline = samsung.get_absolute_url()
     assert story.title not in chief_client.get(timeline).content.decode()
-    rows = [{"id": m.pk, "entity": m.entity_id, "status": m.status} for m in story.mentions.all()]
-    rows.append({"entity": samsung.pk, "status": "confirmed"})
-    data = article_change_data(story, rows)
-    data["published_at_0"] = story.published_at.strftime("%Y-%m-%d")
-    data["published_at_1"] = story.published_at.strftime("%H:%M:%S")
-    url = reverse("admin:articles_article_change", args=[story.pk])
+    desk = reverse("admin:articles_article_desk_mentions", args=[story.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = chief_client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+        response = chief_client.post(desk, {"add": "1", "desk-entity": samsung.pk})
+    assert response.status_code == 302
     story.refresh_from_db()
     assert story.mentions.get(entity=samsung).article_published_at == story.published_at
     assert story.title in chief_client.get(timeline).content.decode()

@@ -46,11 +46,10 @@ def test_admin_scripts_run_under_the_policy(browser_page, live_server):
     page.locator("#id_title").blur()
     assert page.input_value("#id_slug") == "arm-and-qualcomm-settle"
 
-    # The mention inline's entity autocomplete (select2 over the admin's JSON view).
+    # The desk's "add a missed entity" autocomplete (select2 over the admin's JSON view).
     story = site["story"]
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
-    page.click("#mentions-group .add-row a")
-    page.locator("#mentions-group .select2-selection").last.click()
+    page.locator(".desk-add .select2-selection").click()
     page.keyboard.type("Sams")
     page.wait_for_selector(".select2-results__option >> text=Samsung Electronics")
 

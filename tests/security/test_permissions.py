@@ -239,11 +239,10 @@ def test_a_forbidden_post_changes_nothing(role_client, objects, role, view, key)
 
 
 # Inlines, seen on their parent's change page: (name, url(objects), an editable input's name,
-# then for each role: "edit", "view" or what the page answers).
+# then for each role: "edit", "view" or what the page answers). The article page's entities and
+# relationships are its desk's: tests/desk/test_article_desk_permissions.py.
 INLINES = [
     ("alias inline", lambda o: admin_url("entities.entity", "change", o["entity"]), "aliases-0-text", "login", "view", "edit", "edit"),
-    ("mention inline: draft", lambda o: admin_url("articles.article", "change", o["draft"]), "mentions-0-status", "login", "edit", "edit", "edit"),
-    ("mention inline: published", lambda o: admin_url("articles.article", "change", o["published"]), "mentions-0-status", "login", "view", "edit", "edit"),
     ("relationship evidence inline", lambda o: admin_url("entities.relationship", "change", o["relationship"]), "evidence-0-sentence", "login", "view", "view", "view"),
 ]  # fmt: skip
 
