@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Collate, Lower, TruncMonth
+from django.db.models.functions import Coalesce, Collate, Lower, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -362,7 +362,12 @@ def company_cards(ids: list[int]) -> list[Entity]:
     )
     companies = (
         Entity.objects.only("kind", "name", "slug", "sector", "description")
-        .annotate(latest_story_id=Subquery(latest))
+        .annotate(
+            latest_story_id=Subquery(latest),
+            # A pair's two companies are in one order only: a company's partners are on
+            # one side or the other, never both.
+            partners=partners_as("company_a", "company_b") + partners_as("company_b", "company_a"),
+        )
         .in_bulk(ids)
     )
     stories = (
@@ -370,28 +375,24 @@ def company_cards(ids: list[int]) -> list[Entity]:
         .only("title", "slug", "language", "published_at")
         .in_bulk([company.latest_story_id for company in companies.values()])
     )
-    # A pair's two companies are in one order only: a company's partners are counted once,
-    # on one side or the other.
-    public = Relationship.objects.public().order_by()
-    sides = (
-        public.filter(company_a__in=ids)
-        .values_list("company_a_id")
-        .annotate(partners=Count("company_b_id", distinct=True))
-        .union(
-            public.filter(company_b__in=ids)
-            .values_list("company_b_id")
-            .annotate(partners=Count("company_a_id", distinct=True)),
-            all=True,
-        )
-    )
-    partners = Counter()
-    for company_id, count in sides:
-        partners[company_id] += count
     for company in companies.values():
         company.latest_story = stories.get(company.latest_story_id)
-        company.partners = partners[company.pk]
         company.sector_name = sector_name(company.sector) if company.sector else ""
     return [companies[pk] for pk in ids if pk in companies]
+
+
+def partners_as(side: str, other: str):
+    """Return how many companies the outer company has a public relationship with, as this
+    side of the pair (read from the public relationships' index on that side)."""
+    partners = (
+        Relationship.objects.public()
+        .filter(**{side: OuterRef("pk")})
+        .order_by()
+        .values(side)
+        .annotate(count=Count(other, distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(partners), 0)
 
 
 # --- Partnerships -------------------------------------------------------------------------
@@ -467,7 +468,8 @@ def pair_cards(pairs: list[tuple[int, int]]) -> list[Pair]:
         )
         .select_related("company_a", "company_b")
         .only("kind", "status", "last_seen", *(f"{c}__{f}" for c in COMPANIES for f in ENTITY_LINK))
-        .prefetch_related("topics")
+        # As lists: a related manager per relationship costs more than its few topics.
+        .prefetch_related(Prefetch("topics", to_attr="topic_list"))
         .annotate(evidence_id=Subquery(newest_evidence))
     )
     for relationship in relationships:
@@ -483,7 +485,7 @@ def pair_cards(pairs: list[tuple[int, int]]) -> list[Pair]:
         if not found:
             continue
         sentences = [evidence[r.evidence_id] for r in found if r.evidence_id in evidence]
-        topics = {topic.pk: topic for r in found for topic in r.topics.all()}
+        topics = {topic.pk: topic for r in found for topic in r.topic_list}
         cards.append(
             Pair(
                 company_a=found[0].company_a,

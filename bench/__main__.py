@@ -101,6 +101,7 @@ def main() -> None:
     progress("seeding the site (skipped when already seeded)")
     figures["seed"] = with_retries(seed.seed, force=arguments.reseed)
     figures["seed"]["database_mb"] = seed.database_size_mb()
+    figures["seed"].update(seed.data_set())
     if "task" in sections:
         progress("tagging task: article_tag on 1,000 articles, discovery, worker memory")
         figures["task"] = with_retries(task.run)

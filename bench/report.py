@@ -120,7 +120,11 @@ def _seed_rows(figures) -> list[tuple[str, ...]]:
         seeding = f"{figures['seed_s']:.0f} s + {figures['analyze_s']:.0f} s VACUUM ANALYZE"
     else:
         seeding = "skipped: already seeded"
-    return [("site", "seed", seeding, "minutes", f"database {figures['database_mb']:,.0f} MB")]
+    held = (
+        f"database {figures['database_mb']:,.0f} MB: {figures['entities']:,} entities, "
+        f"{figures['relationships']:,} relationships"
+    )
+    return [("site", "seed", seeding, "minutes", held)]
 
 
 def _page_row(page) -> tuple[str, ...]:

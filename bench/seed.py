@@ -1,15 +1,19 @@
 """Seed the bench database with a public site at scale, generated on the server in SQL.
 
 200,000 stories (short mixed English and French bodies), about 2,000,000 mentions of
-20,000 entities drawn from a Zipf-like law (so a few companies are huge), relationships
-with their evidence sentences, and topics. The denormalised fields are filled as the app
-keeps them: a mention's article_published_at, is_subject, a relationship's first and last
-seen. Seeding is skipped when the stories are already there.
+20,000 entities drawn from a Zipf-like law (so a few companies are huge), 30,000+
+relationships with their evidence sentences (one pair in eight of two kinds), and topics.
+The denormalised fields are filled as the app keeps them: a mention's
+article_published_at, is_subject, a relationship's first and last seen (from public
+stories only). Seeding is skipped when the stories are already there.
 """
 
 import time
 
 from django.db import connection, transaction
+
+from articles.tagging import relationships_refresh_seen
+from entities.models import Relationship
 
 from .knowledge_base import GENERATED_SLUG_REGEX
 
@@ -25,6 +29,9 @@ ZIPF_SHARE = 0.3
 # well-known companies it names (the top ranks).
 EVIDENCE_EVERY = 10
 EVIDENCE_PARTNER_RANKS = 3_000
+# One pair in this many has a second kind of relationship, shown by the same sentences, as
+# when a story says two companies both compete and supply each other.
+SECOND_KIND_EVERY = 8
 TOPICS = [
     ("ai", "AI"),
     ("xr", "XR"),
@@ -106,6 +113,14 @@ def is_seeded() -> bool:
 def seed(*, force: bool = False) -> dict[str, float | bool]:
     """Seed unless already seeded (or when forced); return timings and whether it ran."""
     if not force and is_seeded():
+        # A data set seeded before the second kinds were part of the seed gets them now.
+        with transaction.atomic(), connection.cursor() as cursor:
+            added = _insert_second_kinds(cursor)
+        # Embargoes have lifted since the seed (and older seeds dated relationships from
+        # embargoed stories too): date them from the stories public now, as the sweep does.
+        dated = relationships_refresh_seen(Relationship.objects.values("pk"))
+        if added or dated:
+            _vacuum_analyze()
         return {"seeded": False, "seed_s": 0.0, "analyze_s": 0.0}
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -118,16 +133,32 @@ def seed(*, force: bool = False) -> dict[str, float | bool]:
         _insert_stories(cursor)
         _insert_mentions(cursor)
         _insert_relationships(cursor)
+        _insert_second_kinds(cursor)
         for definition in index_definitions:
             cursor.execute(definition)
     seed_s = time.perf_counter() - started
     started = time.perf_counter()
+    _vacuum_analyze()
+    return {"seeded": True, "seed_s": seed_s, "analyze_s": time.perf_counter() - started}
+
+
+def _vacuum_analyze() -> None:
     with connection.cursor() as cursor:
         # Outside the transaction: VACUUM sets the visibility map for index-only scans.
         for table in REBUILT_INDEX_TABLES:
             cursor.execute(f"VACUUM ANALYZE {table}")
         cursor.execute("ANALYZE")
-    return {"seeded": True, "seed_s": seed_s, "analyze_s": time.perf_counter() - started}
+
+
+def data_set() -> dict[str, int]:
+    """Return how many entities and relationships the bench database holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM entities_entity),"
+            " (SELECT count(*) FROM entities_relationship)"
+        )
+        entities, relationships = cursor.fetchone()
+    return {"entities": entities, "relationships": relationships}
 
 
 def biggest_company_slugs(count: int = 2) -> list[str]:
@@ -313,8 +344,8 @@ def _insert_relationships(cursor) -> None:
             CASE WHEN (a_id * 7 + b_id) %% 10 = 0 THEN 'confirmed'
                 WHEN (a_id * 7 + b_id) %% 33 = 1 THEN 'rejected' ELSE 'detected' END,
             false,
-            min(published_at) FILTER (WHERE status = 'published' AND published_at IS NOT NULL),
-            max(published_at) FILTER (WHERE status = 'published' AND published_at IS NOT NULL),
+            min(published_at) FILTER (WHERE status = 'published' AND published_at <= now()),
+            max(published_at) FILTER (WHERE status = 'published' AND published_at <= now()),
             now(), now()
         FROM bench_evidence GROUP BY a_id, b_id
         """,
@@ -351,3 +382,55 @@ def _insert_relationships(cursor) -> None:
         """,
         {"topics": [slug for slug, _ in TOPICS], "topic_count": len(TOPICS)},
     )
+
+
+def _insert_second_kinds(cursor) -> int:
+    """Give one pair in SECOND_KIND_EVERY the next kind of relationship, with the evidence
+    and topics of its first one; return how many were added (none once done)."""
+    cursor.execute(
+        """
+        INSERT INTO entities_relationship (
+            company_a_id, company_b_id, kind, status, topics_edited, first_seen, last_seen,
+            created_at, updated_at)
+        SELECT company_a_id, company_b_id,
+            (%(kinds)s::text[])[1 + (array_position(%(kinds)s::text[], kind::text) %% 5)],
+            status, false, first_seen, last_seen, now(), now()
+        FROM entities_relationship
+        WHERE (company_a_id * 3 + company_b_id) %% %(every)s = 0
+            AND kind = (%(kinds)s::text[])[1 + (company_a_id + company_b_id) %% 5]
+        ON CONFLICT (company_a_id, company_b_id, kind) DO NOTHING
+        RETURNING id
+        """,
+        {"kinds": KINDS, "every": SECOND_KIND_EVERY},
+    )
+    added = [pk for (pk,) in cursor.fetchall()]
+    if not added:
+        return 0
+    from_the_original = """
+        FROM entities_relationship extra
+        JOIN entities_relationship original ON original.company_a_id = extra.company_a_id
+            AND original.company_b_id = extra.company_b_id AND original.id <> extra.id
+        {join}
+        WHERE extra.id = ANY(%(added)s)
+    """
+    cursor.execute(
+        """
+        INSERT INTO articles_relationshipevidence (
+            relationship_id, article_id, sentence, start, "end", in_title, cues, confidence)
+        SELECT extra.id, e.article_id, e.sentence, e.start, e."end", e.in_title, e.cues,
+            e.confidence
+        """
+        + from_the_original.format(
+            join="JOIN articles_relationshipevidence e ON e.relationship_id = original.id"
+        ),
+        {"added": added},
+    )
+    cursor.execute(
+        "INSERT INTO entities_relationship_topics (relationship_id, topic_id)"
+        " SELECT extra.id, t.topic_id"
+        + from_the_original.format(
+            join="JOIN entities_relationship_topics t ON t.relationship_id = original.id"
+        ),
+        {"added": added},
+    )
+    return len(added)

@@ -20,14 +20,14 @@ from tests.public_site import PUBLIC, make_story
 # not drawn yet their outlets, mentions and mentioned entities; only search counts its
 # results. A page that is not in the public cache yet (as here) also asks when the next
 # embargoed story comes out. The company directory reads its sectors, when the newest
-# stories began, the page's ranking, its companies, their latest stories and their partners;
+# stories began, the page's ranking, its companies with their partners, their latest stories;
 # the partnership list its pairs, their relationships (which ones, then those), topics and
 # newest evidence, and the topics to filter by.
 LIMITS = {
     "home": 6,
     "story": 9,
-    "companies": 7,
-    "companies-by-name": 6,
+    "companies": 6,
+    "companies-by-name": 5,
     "company": 15,
     "person": 12,
     "product": 12,
