@@ -65,7 +65,10 @@ def article_discover(*, article_id: int) -> int:
         for start, end in offsets
     ]
     found = discover_candidates(
-        text=article.body, language=article.language, known_spans=known_spans
+        text=article.body,
+        language=article.language,
+        known_spans=known_spans,
+        is_known=get_dictionary().knows,
     )
     recorded = 0
     with transaction.atomic():

@@ -162,6 +162,11 @@ class Dictionary:
             return iter(())
         return self.automaton.iter(search_form)
 
+    def knows(self, name: str) -> bool:
+        """Tell whether a name, in any letter case, is an alias or derived surname here."""
+        _, folded = name_forms(name)
+        return has_word_character(folded) and self.automaton.exists(search_key(folded))
+
     def __reduce__(self) -> tuple[type[Dictionary], tuple[object, ...]]:
         return (Dictionary, (list(self.entities.values()), self._aliases))
 

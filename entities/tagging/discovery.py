@@ -13,7 +13,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -475,8 +475,14 @@ def discover_candidates(
     known_spans: list[tuple[int, int]],
     finder: NameFinder | None = None,
     max_examples: int = 3,
+    is_known: Callable[[str], bool] | None = None,
 ) -> list[Candidate]:
-    """List the names in text that the tagger did not match, most frequent first."""
+    """List the names in text that the tagger did not match, most frequent first.
+
+    `is_known` tells whether the knowledge base already has a name (`Dictionary.knows`): such
+    a name is never a candidate, even where the tagger did not count it ("Amazon" without
+    context).
+    """
     if finder is None:
         french = language_code(language) == "fr"
         finder = SpacyFrenchFinder() if french else CapitalisedSpanFinder(language)
@@ -488,7 +494,11 @@ def discover_candidates(
         ),
         key=lambda occurrence: occurrence.start,
     )
-    occurrences = [occurrence for occurrence in occurrences if _is_nameworthy(occurrence.text)]
+    occurrences = [
+        occurrence
+        for occurrence in occurrences
+        if _is_nameworthy(occurrence.text) and not (is_known and is_known(occurrence.text))
+    ]
     groups: dict[str, _Group] = {}
     for occurrence in occurrences:
         if " " in occurrence.text:

@@ -15,10 +15,18 @@ Ambiguity rule. An alias flagged ambiguous counts only with supporting context:
   (b) a related entity is matched: its maker or its products, its affiliation or the people
       affiliated with it, its parent or its subsidiaries, or
   (c) a cue word of the entity's kind (`data/*/context/<kind>.txt`) stands within
-      `CUE_WINDOW_WORDS` words before or after the mention, in the same title or body.
+      `CUE_WINDOW_WORDS` words before or after the mention, in the same title or body, or
+  (d) for a company, a peer: another company counts in the story ("Amazon" in a story
+      about Nvidia and its cloud customers).
 Non-ambiguous aliases start the support; (a) and (b) are applied until nothing changes, then
-(c) for what is left, and (a) and (b) again with what (c) admitted. Cue lists of all
+(c), then (d), for what is left, going back to (a) after each gain. Cue lists of all
 languages apply to every article, because machine-translated text mixes them.
+
+Whatever the support, an ambiguous mention never counts when it shows its ordinary sense:
+a word of `data/*/context/ordinary.txt` stands within `CUE_WINDOW_WORDS` words of it ("the
+Amazon rainforest", "la forêt amazonienne", "a blizzard warning"), or, in the body, it is
+one word of a longer capitalised name the dictionary does not know ("Orange County",
+"Galaxy Ring", "Harrison Ford").
 
 Surname rule. A derived surname (see `dictionary`) counts only if a full alias of the same
 person counted earlier: earlier in the body, or anywhere in the title (for a surname in the
@@ -52,17 +60,22 @@ CONFIDENCE_IMPLIED_MAKER = 0.9
 CONFIDENCE_RELATED = 0.8
 CONFIDENCE_SURNAME = 0.8
 CONFIDENCE_CUE = 0.7
+CONFIDENCE_PEER = 0.6
 
 # Enough characters of search form for CUE_WINDOW_WORDS words on each side of a mention.
 _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
 
 
-def _padded_cues(kind: EntityKind) -> tuple[str, ...]:
-    phrases = {" ".join(folded_words(cue)) for cue in word_list(f"context/{kind.value}")}
+def _padded_phrases(list_name: str) -> tuple[str, ...]:
+    phrases = {" ".join(folded_words(cue)) for cue in word_list(list_name)}
     return tuple(f" {phrase} " for phrase in sorted(phrases))
 
 
-_PADDED_CUES = {kind: _padded_cues(kind) for kind in EntityKind}
+_PADDED_CUES = {kind: _padded_phrases(f"context/{kind.value}") for kind in EntityKind}
+# Words that show an ambiguous name in its ordinary sense: a river, a fruit, the weather.
+_PADDED_ORDINARY = _padded_phrases("context/ordinary")
+# What may stand before a word that opens a sentence.
+_SENTENCE_OPENING = frozenset(".!?:;…\n\"«“‘'([")
 
 
 @dataclass(slots=True)
@@ -97,6 +110,10 @@ class _Candidate:
 
     def has_cue(self, kind: EntityKind) -> bool:
         """Tell whether a cue word of kind stands near the name."""
+        return self.has_nearby(_PADDED_CUES[kind])
+
+    def has_nearby(self, padded_phrases: tuple[str, ...]) -> bool:
+        """Tell whether one of the padded phrases stands near the name."""
         if self.cue_window is None:
             window_start = max(0, self.search_start - _CUE_WINDOW_CHARACTERS)
             before = self.search_form[window_start : self.search_start].split()
@@ -105,7 +122,7 @@ class _Candidate:
                 f" {' '.join(before[-CUE_WINDOW_WORDS:])} "
                 f"| {' '.join(after.split()[:CUE_WINDOW_WORDS])} "
             )
-        return any(cue in self.cue_window for cue in _PADDED_CUES[kind])
+        return any(phrase in self.cue_window for phrase in padded_phrases)
 
 
 # The entries of a candidate that count, each with its confidence.
@@ -121,7 +138,7 @@ def find_entities(
     candidates += _candidates(text, dictionary, language, in_title=False)
     while True:
         chosen, dropped = _longest_first(candidates)
-        verdicts = _judge(chosen, dictionary)
+        verdicts = _judge(chosen, dictionary, text=text)
         rejected = [c for c, verdict in zip(chosen, verdicts, strict=True) if not verdict]
         # Dropping a rejected candidate only matters if it hid a shorter one.
         if not any(hidden.overlaps(c) for c in rejected for hidden in dropped):
@@ -187,15 +204,21 @@ def _longest_first(candidates: list[_Candidate]) -> tuple[list[_Candidate], list
     return chosen, dropped
 
 
-def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
+def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> list[_Verdict]:
     verdicts: list[_Verdict] = [[] for _ in chosen]
     supported: set[int] = set()
+    companies: set[int] = set()
+    entities = dictionary.entities
 
     def accept(index: int, entry: AliasEntry, confidence: float) -> bool:
         verdicts[index].append((entry, confidence))
         supported.add(entry.entity_id)
+        entity = entities[entry.entity_id]
+        if entity.kind == EntityKind.COMPANY:
+            companies.add(entity.id)
         if entry.implies_maker:
-            supported.add(dictionary.entities[entry.entity_id].maker_id)
+            supported.add(entity.maker_id)
+            companies.add(entity.maker_id)
         return True
 
     def accept_by_context(index: int, entry: AliasEntry) -> bool:
@@ -206,22 +229,32 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
         return False
 
     def accept_by_cue(index: int, entry: AliasEntry) -> bool:
-        kind = dictionary.entities[entry.entity_id].kind
+        kind = entities[entry.entity_id].kind
         return chosen[index].has_cue(kind) and accept(index, entry, CONFIDENCE_CUE)
+
+    def accept_by_peer(index: int, entry: AliasEntry) -> bool:
+        return (
+            entities[entry.entity_id].kind == EntityKind.COMPANY
+            and bool(companies - {entry.entity_id})
+            and accept(index, entry, CONFIDENCE_PEER)
+        )
 
     pending: list[tuple[int, AliasEntry]] = []
     for index, candidate in enumerate(chosen):
         for entry in candidate.entries:
-            if entry.ambiguous:
-                pending.append((index, entry))
-            else:
+            if not entry.ambiguous:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
+            elif not _shows_ordinary_sense(candidate, text):
+                pending.append((index, entry))
+    # The weakest support is tried last, and the strongest again after each gain.
+    stages = (accept_by_context, accept_by_cue, accept_by_peer)
     while pending:
-        remaining = [(i, entry) for i, entry in pending if not accept_by_context(i, entry)]
-        if len(remaining) == len(pending):
-            remaining = [(i, entry) for i, entry in pending if not accept_by_cue(i, entry)]
-            if len(remaining) == len(pending):
+        for stage in stages:
+            remaining = [(i, entry) for i, entry in pending if not stage(i, entry)]
+            if len(remaining) < len(pending):
                 break
+        else:
+            break
         pending = remaining
     _judge_surnames(chosen, verdicts)
     for verdict in verdicts:
@@ -229,6 +262,44 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
             best = max(confidence for _, confidence in verdict)
             verdict[:] = [(entry, c) for entry, c in verdict if c == best]
     return verdicts
+
+
+def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
+    """Tell whether an ambiguous name is used as an ordinary word or inside another name."""
+    if candidate.has_nearby(_PADDED_ORDINARY):
+        return True
+    # Title-case headlines capitalise every word: only the body is read for longer names.
+    return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Tell whether capitalised words run on from the name with only spaces between, as in
+    "Orange County" or "Galaxy Ring", a capital that only opens a sentence aside."""
+    after = end
+    while after < len(text) and text[after] in " \t\u00a0":
+        after += 1
+    if after > end and after < len(text) and text[after].isupper():
+        word_end = after
+        while word_end < len(text) and text[word_end].isalpha():
+            word_end += 1
+        # An acronym after the name ("Apple CEO", "Orange SA") is not part of it.
+        if not text[after:word_end].isupper():
+            return True
+    before = start
+    while before and text[before - 1] in " \t\u00a0":
+        before -= 1
+    if before == start or not before or not text[before - 1].isalpha():
+        return False
+    word_start = before
+    while word_start and text[word_start - 1].isalpha():
+        word_start -= 1
+    word = text[word_start:before]
+    if not word[0].isupper() or word.isupper():
+        return False
+    opening = word_start
+    while opening and text[opening - 1] in " \t\u00a0":
+        opening -= 1
+    return bool(opening) and text[opening - 1] not in _SENTENCE_OPENING
 
 
 def _judge_surnames(chosen: list[_Candidate], verdicts: list[_Verdict]) -> None:

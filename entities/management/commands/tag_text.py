@@ -31,7 +31,9 @@ class Command(BaseCommand):
         dictionary = get_dictionary()
         result = tag(text, dictionary=dictionary, title=title, language=language)
         known_spans = [(s.start, s.end) for match in result.entities for s in match.mentions]
-        candidates = discover_candidates(text=text, language=language, known_spans=known_spans)
+        candidates = discover_candidates(
+            text=text, language=language, known_spans=known_spans, is_known=dictionary.knows
+        )
         output = {
             "language": language,
             "entities": [
