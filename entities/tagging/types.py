@@ -88,6 +88,8 @@ class Evidence:
     confidence: float = 0.0
     # True when the sentence is the title, where start/end index the title.
     in_title: bool = False
+    # True when a strong cue shows the relationship, one that names it outright.
+    strong: bool = False
 
 
 @dataclass(slots=True)
