@@ -34,6 +34,14 @@ title, earlier in the title). When several people qualify, the one named most re
 wins. A surname loses to another entity's explicit alias of the same span when that alias
 counts.
 
+Versions. A product that counts extends over a version written right after it: the words of
+a version the dictionary knows of it ("Sequoia" after "macOS", when macOS 15 lists it), then
+numbers, model numbers ("S24", "24H2"), tier words ("Pro", "Ultra", `data/any/products/
+tiers.txt`) and generations ("Gen 3"); never over a quantity ("15 million"), a specification
+("128GB") or another entity's name. The mention is the whole stretch; it counts for the most
+specific product known, and when words beyond it remain, the stretch is a new version of that
+product, reported in `FoundEntities.new_versions` as a suggestion.
+
 A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
 which is reported even with no mention of its own (`FoundEntities.implied_by`).
 
@@ -43,14 +51,16 @@ Confidence of an entity is the best of its evidence: 1.0 for a non-ambiguous ali
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
-from .types import EntityKind, EntityMatch, Span
+from .types import EntityKind, EntityMatch, NewEntity, Span
 
 CUE_WINDOW_WORDS = 6
 
@@ -61,6 +71,22 @@ CONFIDENCE_RELATED = 0.8
 CONFIDENCE_SURNAME = 0.8
 CONFIDENCE_CUE = 0.7
 CONFIDENCE_PEER = 0.6
+# A new version of a known product: its family is sure, the version's name less so.
+CONFIDENCE_NEW_VERSION = 0.7
+
+# Words of a version after a product's name: tier words, generations, numbers, model numbers.
+_TIERS = frozenset(word_list("products/tiers"))
+_GENERATIONS = frozenset(word.casefold() for word in word_list("products/generations"))
+_QUANTITIES = frozenset(word.casefold() for word in word_list("products/quantities"))
+_UNIT = re.compile(
+    r"\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
+    re.IGNORECASE,
+)
+# A version number ("11", "3.5") or a model number with a digit ("S24", "24H2", "7950X").
+_VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
+# The next word after a position, spaces only between: a version never crosses punctuation.
+_NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+([^\W_]+(?:\.\d+)*)")
+_MAX_VERSION_WORDS = 4
 
 # Enough characters of search form for CUE_WINDOW_WORDS words on each side of a mention.
 _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
@@ -85,6 +111,8 @@ class FoundEntities:
     matches: list[EntityMatch]
     # Maker id → ids of the products whose names implied it.
     implied_by: dict[int, list[int]] = field(default_factory=dict)
+    # Versions the dictionary does not know, of products it knows.
+    new_versions: list[NewEntity] = field(default_factory=list)
 
 
 @dataclass(slots=True, eq=False)
@@ -142,7 +170,10 @@ def find_entities(
         rejected = [c for c, verdict in zip(chosen, verdicts, strict=True) if not verdict]
         # Dropping a rejected candidate only matters if it hid a shorter one.
         if not any(hidden.overlaps(c) for c in rejected for hidden in dropped):
-            return _collect(chosen, verdicts, text=text, dictionary=dictionary)
+            new_versions = _extend_versions(chosen, verdicts, text, title, dictionary)
+            found = _collect(chosen, verdicts, text=text, dictionary=dictionary)
+            found.new_versions = new_versions
+            return found
         rejected_set = set(rejected)
         candidates = [c for c in candidates if c not in rejected_set]
 
@@ -327,6 +358,128 @@ def _judge_surnames(chosen: list[_Candidate], verdicts: list[_Verdict]) -> None:
                 verdicts[index][:] = [(entry, CONFIDENCE_SURNAME)]
 
 
+def _extend_versions(
+    chosen: list[_Candidate],
+    verdicts: list[_Verdict],
+    text: str,
+    title: str,
+    dictionary: Dictionary,
+) -> list[NewEntity]:
+    """Extend each product that counts over the version written after it (see the module's
+    docstring); return the new versions, one per name, with their mentions."""
+    entities = dictionary.entities
+    starts = {(c.in_title, c.start) for c, verdict in zip(chosen, verdicts, strict=True) if verdict}
+    new_versions: dict[tuple[str, int], NewEntity] = {}
+    for index, (candidate, verdict) in enumerate(zip(chosen, verdicts, strict=True)):
+        product_ids = {entry.entity_id for entry, _ in verdict}
+        if len(product_ids) != 1:
+            continue
+        [product_id] = product_ids
+        if entities[product_id].kind != EntityKind.PRODUCT:
+            continue
+        source = title if candidate.in_title else text
+        words = _words_after(source, candidate.end)
+        if not words:
+            continue
+        known_id, known_words = _known_version(product_id, words, dictionary)
+        taken = {start for in_title, start in starts if in_title == candidate.in_title}
+        version_end = _version_end(source, words[known_words:], taken)
+        end = version_end or (words[known_words - 1][2] if known_words else candidate.end)
+        if end == candidate.end:
+            continue
+        # What the stretch covers now belongs to it.
+        for covered in range(index + 1, len(chosen)):
+            other = chosen[covered]
+            if other.in_title == candidate.in_title and other.start < end:
+                verdicts[covered].clear()
+        candidate.end = end
+        if known_id != product_id:
+            verdict[:] = [(entry._replace(entity_id=known_id), c) for entry, c in verdict]
+        if version_end:
+            name = " ".join(source[candidate.start : end].split())
+            family = entities[known_id]
+            new = new_versions.setdefault(
+                (name.casefold(), known_id),
+                NewEntity(
+                    EntityKind.PRODUCT,
+                    name,
+                    variant_of_id=known_id,
+                    maker_id=family.maker_id,
+                    cue=family.name,
+                    confidence=CONFIDENCE_NEW_VERSION,
+                ),
+            )
+            if candidate.in_title:
+                new.in_title = True
+            else:
+                new.mentions.append(Span(candidate.start, end, text[candidate.start : end]))
+    return list(new_versions.values())
+
+
+def _words_after(source: str, position: int) -> list[tuple[str, int, int]]:
+    """Return the few words right after a position, with only spaces between them."""
+    words: list[tuple[str, int, int]] = []
+    while len(words) < _MAX_VERSION_WORDS:
+        word = _NEXT_WORD.match(source, position)
+        if word is None:
+            break
+        words.append((word.group(1), word.start(1), word.end(1)))
+        position = word.end(1)
+    return words
+
+
+def _known_version(
+    product_id: int, words: list[tuple[str, int, int]], dictionary: Dictionary
+) -> tuple[int, int]:
+    """Return the most specific known version the words name after a product, and how many
+    of the words name it."""
+    used = 0
+    while dictionary.versions.get(product_id) and used < len(words):
+        suffixes = dictionary.versions[product_id]
+        folded = [tuple(folded_words(word)) for word, _, _ in words[used:]]
+        for length in range(min(len(folded), dictionary.longest_version), 0, -1):
+            key = tuple(part for word in folded[:length] for part in word)
+            if key in suffixes:
+                product_id, used = suffixes[key], used + length
+                break
+        else:
+            break
+    return product_id, used
+
+
+def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]) -> int:
+    """Return where the version words at the start of `words` end, or 0 when there are none.
+    They stop at another entity's name (`taken` holds where they start): "H100" after "Pixel"."""
+    words = list(takewhile(lambda word: word[1] not in taken, words))
+    end = 0
+    index = 0
+    while index < len(words):
+        word, _, word_end = words[index]
+        if word in _TIERS:
+            end = word_end
+        elif word.casefold() in _GENERATIONS and index + 1 < len(words):
+            number = words[index + 1][0]
+            if not number.isdigit():
+                break
+            index += 1
+            end = words[index][2]
+        elif _VERSION_NUMBER.fullmatch(word) and not _UNIT.fullmatch(word):
+            following = words[index + 1][0].casefold() if index + 1 < len(words) else ""
+            after = source[word_end : word_end + 2]
+            # "15 million", "3,000", "49%": a quantity, not a version.
+            if (
+                following in _QUANTITIES
+                or after[:1] == "%"
+                or (after[:1] == "," and after[1:].isdigit())
+            ):
+                break
+            end = word_end
+        else:
+            break
+        index += 1
+    return end
+
+
 def _collect(
     chosen: list[_Candidate], verdicts: list[_Verdict], *, text: str, dictionary: Dictionary
 ) -> FoundEntities:
@@ -350,9 +503,39 @@ def _collect(
     for maker_id in implied_by:
         if maker_id not in matches:
             matches[maker_id] = _new_match(dictionary, maker_id, CONFIDENCE_IMPLIED_MAKER)
+    # Until a chief editor accepts a suggested version, its family stands for it too.
+    for match in [match for match in matches.values() if match.provisional]:
+        family_id = _accepted_family(dictionary, match.entity_id)
+        if family_id is None:
+            continue
+        family = matches.get(family_id)
+        if family is None:
+            family = matches[family_id] = _new_match(dictionary, family_id, match.confidence)
+        family.in_title = family.in_title or match.in_title
+        family.mentions = sorted({*family.mentions, *match.mentions})
     return FoundEntities(matches=list(matches.values()), implied_by=implied_by)
+
+
+def _accepted_family(dictionary: Dictionary, product_id: int) -> int | None:
+    """Return the nearest family of a product that is not provisional, or None."""
+    entities = dictionary.entities
+    family_id = entities[product_id].variant_of_id
+    seen = {product_id}
+    while family_id is not None and family_id in entities and family_id not in seen:
+        if not entities[family_id].provisional:
+            return family_id
+        seen.add(family_id)
+        family_id = entities[family_id].variant_of_id
+    return None
 
 
 def _new_match(dictionary: Dictionary, entity_id: int, confidence: float) -> EntityMatch:
     entity = dictionary.entities[entity_id]
-    return EntityMatch(entity.id, entity.kind, entity.slug, entity.name, confidence=confidence)
+    return EntityMatch(
+        entity.id,
+        entity.kind,
+        entity.slug,
+        entity.name,
+        confidence=confidence,
+        provisional=entity.provisional,
+    )

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from entities.knowledge_base import get_dictionary
 from entities.language import detect_language
+from entities.models import Entity
+from entities.slugs import unique_slug
 from entities.tagging import tag
 from entities.tagging.discovery import discover_candidates
 
@@ -37,17 +39,39 @@ class Command(BaseCommand):
         output = {
             "language": language,
             "entities": [
-                {
-                    "kind": match.kind.value,
-                    "name": match.name,
-                    "slug": match.slug,
-                    "salience": round(match.salience, 3),
-                    "mentions": [
-                        {"start": span.start, "end": span.end, "text": span.text}
-                        for span in match.mentions
-                    ],
-                }
-                for match in result.entities
+                *(
+                    {
+                        "kind": match.kind.value,
+                        "name": match.name,
+                        "slug": match.slug,
+                        "salience": round(match.salience, 3),
+                        "mentions": [
+                            {"start": span.start, "end": span.end, "text": span.text}
+                            for span in match.mentions
+                        ],
+                        **({"provisional": True} if match.provisional else {}),
+                    }
+                    for match in result.entities
+                ),
+                # What tagging would suggest as new, provisional entities.
+                *(
+                    {
+                        "kind": new.kind.value,
+                        "name": new.name,
+                        "slug": unique_slug(
+                            new.name,
+                            fallback=new.kind.value,
+                            siblings=Entity.objects.filter(kind=new.kind),
+                        ),
+                        "salience": round(new.salience, 3),
+                        "mentions": [
+                            {"start": span.start, "end": span.end, "text": span.text}
+                            for span in new.mentions
+                        ],
+                        "provisional": True,
+                    }
+                    for new in result.new_entities
+                ),
             ],
             "relationships": [
                 {
