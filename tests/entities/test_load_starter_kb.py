@@ -2,6 +2,7 @@
 
 import io
 import json
+from collections import defaultdict
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -228,3 +229,35 @@ def test_the_shipped_data_is_consistent():
         for row in kind_rows:
             assert row["name"].strip()
             assert row.get("aliases"), row["slug"]
+
+
+def test_the_shipped_products_chain_versions_to_their_families():
+    products = {row["slug"]: row for row in starter_rows()["product"]}
+
+    def families(slug):
+        chain = []
+        while slug := products[slug].get("variant_of"):
+            chain.append(slug)
+        return chain
+
+    assert len(products) >= 800
+    assert families("pixel-9-pro") == ["pixel-9", "pixel"]
+    assert families("iphone-16-pro") == ["iphone-16", "iphone"]
+    assert families("exynos-2400") == ["exynos"]
+    assert families("windows-11-24h2") == ["windows-11", "windows"]
+    assert families("claude-3-5-sonnet") == ["claude-sonnet", "claude"]
+
+
+def test_no_shipped_product_alias_names_another_entity_too():
+    owners = defaultdict(set)
+    for kind, rows in starter_rows().items():
+        for row in rows:
+            for alias in row.get("aliases", []):
+                owners[alias["text"].casefold()].add((kind, row["slug"]))
+
+    shared = {
+        text: entities
+        for text, entities in owners.items()
+        if len(entities) > 1 and any(kind == "product" for kind, _ in entities)
+    }
+    assert shared == {}
