@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .dictionary import Dictionary
 from .matcher import find_entities
+from .newcomers import find_newcomers
 from .relations import detect_relationships
 from .salience import assign_salience, first_paragraph_end, salience_score
 from .types import TagResult
@@ -13,10 +14,13 @@ def tag(text: str, *, dictionary: Dictionary, title: str = "", language: str = "
     """Return the entities an article mentions, most salient first, and their relationships."""
     found = find_entities(text, dictionary=dictionary, title=title, language=language)
     assign_salience(found.matches, body=text, implied_by=found.implied_by)
-    new_entities = found.new_versions
+    taken = [(span.start, span.end) for match in found.matches for span in match.mentions]
+    new_entities = found.new_versions + find_newcomers(
+        text, title=title, language=language, is_known=dictionary.knows, taken=taken
+    )
     if new_entities:
         paragraph_end = first_paragraph_end(text)
-        most_mentions = max(len(match.mentions) for match in found.matches)
+        most_mentions = max(len(match.mentions) for match in [*found.matches, *new_entities])
         for new in new_entities:
             new.salience = salience_score(
                 in_title=new.in_title,

@@ -307,6 +307,9 @@ class _Companies:
     def _resolve(self, match: EntityMatch) -> tuple[int, Via] | None:
         """Return the company a matched entity stands for, and how, or None."""
         record = self._entities.get(match.entity_id)
+        # Readers do not see a provisional entity: nothing it stands in may relate companies.
+        if match.provisional or (record is not None and record.provisional):
+            return None
         if match.kind == EntityKind.COMPANY:
             self.slugs[match.entity_id] = record.slug if record else match.slug
             return match.entity_id, Via.NAME
@@ -317,7 +320,7 @@ class _Companies:
         else:
             company_id, via = record.maker_id, Via.PRODUCT
         company = self._entities.get(company_id) if company_id is not None else None
-        if company is None or company.kind != EntityKind.COMPANY:
+        if company is None or company.kind != EntityKind.COMPANY or company.provisional:
             return None
         self.slugs[company.id] = company.slug
         return company.id, via
