@@ -20,11 +20,12 @@ of the name in the body is a mention; its occurrence in the title marks it as na
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
 
 from .discovery import NEVER_NAMES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
-from .text import APOSTROPHE
+from .text import APOSTROPHE, RegexTrie
 from .types import EntityKind, NewEntity, Span
 
 CONFIDENCE_PERSON_ROLE = 0.8
@@ -44,55 +45,89 @@ _POSSESSIVE = re.compile(rf"{APOSTROPHE}s$")
 _WORD = re.compile(r"\S+")
 
 
-def _phrases(name: str, languages: tuple[str, ...]) -> str:
+# How far before a cue a name that ends at the cue may start, in characters.
+_WINDOW = 80
+# Searched in the stretch before a cue, up to the cue: `$` is where the cue starts.
+_PERSON_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_PERSON}),{_GAP}$")
+_COMPANY_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
+_COMPANY_BEFORE_SUFFIX = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY})$")
+_PERSON_AFTER = re.compile(rf"{_GAP}(?P<name>{_PERSON})")
+_COMPANY_AFTER = re.compile(rf"{_GAP}(?P<name>{_COMPANY})")
+# French puts an adjective between the cue and the name ("la société française Acme").
+_COMPANY_AFTER_ADJECTIVE = re.compile(rf"(?:{_GAP}[a-zà-ÿ]{{4,}})?{_GAP}(?P<name>{_COMPANY})")
+
+
+class _Cue(NamedTuple):
+    """What a cue list says of the name next to it."""
+
+    kind: EntityKind
+    confidence: float
+    # How the name is found from the cue: a pattern matched after it, or searched before it.
+    name_after: re.Pattern[str] | None = None
+    name_before: re.Pattern[str] | None = None
+
+
+_CUES = {
+    "person_roles_before": _Cue(EntityKind.PERSON, CONFIDENCE_PERSON_ROLE, _PERSON_AFTER),
+    "person_roles_after": _Cue(EntityKind.PERSON, CONFIDENCE_PERSON_ROLE, None, _PERSON_BEFORE),
+    "company_cues_before": _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_CUE, _COMPANY_AFTER),
+    "company_cues_after": _Cue(
+        EntityKind.COMPANY, CONFIDENCE_COMPANY_STATEMENT, None, _COMPANY_BEFORE
+    ),
+}
+_SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, None, _COMPANY_BEFORE_SUFFIX)
+
+
+def _phrases(name: str, languages: tuple[str, ...], *, lower: bool = True) -> str:
     """Return a word list's entries as a regex alternation: a space matches any spaces, an
     apostrophe any apostrophe."""
     entries = sorted(word_list(f"newcomers/{name}", languages), key=len, reverse=True)
     return "|".join(
-        _GAP.join(re.escape(word).replace("'", APOSTROPHE) for word in entry.split())
+        _GAP.join(
+            re.escape(word.lower() if lower else word).replace("'", APOSTROPHE)
+            for word in entry.split()
+        )
         for entry in entries
     )
 
 
 class _Rules:
-    """The cue patterns of one language (or all of them), each with the kind it suggests."""
+    """The cues of one language (or all of them), compiled.
+
+    Cues are looked for first, in the lower-cased text with one pattern, and names only next
+    to the few found: a name pattern tried at every position of the text costs ten times
+    more.
+    """
 
     def __init__(self, languages: tuple[str, ...]) -> None:
-        def cue(name: str) -> str:
-            return f"(?i:{_phrases(name, languages)})"
+        # The cues share a character trie, so the regex engine tests a shared start once; an
+        # empty group closes each cue, and its name gives the cue's list.
+        trie = RegexTrie()
+        self._list_of_marker: dict[str, str] = {}
+        for list_name in _CUES:
+            for entry in word_list(f"newcomers/{list_name}", languages):
+                atoms = []
+                for index, word in enumerate(entry.lower().split()):
+                    atoms += [_GAP] if index else []
+                    atoms += [APOSTROPHE if char == "'" else re.escape(char) for char in word]
+                node = trie.add(atoms)
+                if node.end is None:
+                    marker = f"cue{len(self._list_of_marker)}"
+                    self._list_of_marker[marker] = list_name
+                    node.end = f"(?P<{marker}>)"
+        self.cues = re.compile(rf"\b{trie.render()}(?!\w)")
+        self.suffixes = re.compile(
+            rf"{_GAP}(?:{_phrases('company_suffixes', languages, lower=False)})(?![\w-])"
+        )
+        self.cue_of = dict(_CUES)
+        if "fr" in languages:
+            self.cue_of["company_cues_before"] = _CUES["company_cues_before"]._replace(
+                name_after=_COMPANY_AFTER_ADJECTIVE
+            )
 
-        suffixes = _phrases("company_suffixes", languages)
-        # French puts an adjective between the cue and the name ("la société française Acme").
-        adjective = rf"(?:{_GAP}[a-zà-ÿ]{{4,}})?" if "fr" in languages else ""
-        self.patterns: list[tuple[re.Pattern[str], EntityKind, float]] = [
-            (
-                re.compile(rf"(?<!\w){cue('person_roles_before')}{_GAP}(?P<name>{_PERSON})"),
-                EntityKind.PERSON,
-                CONFIDENCE_PERSON_ROLE,
-            ),
-            (
-                re.compile(rf"(?P<name>{_PERSON}),{_GAP}{cue('person_roles_after')}(?!\w)"),
-                EntityKind.PERSON,
-                CONFIDENCE_PERSON_ROLE,
-            ),
-            (
-                re.compile(rf"(?P<name>{_COMPANY}){_GAP}(?:{suffixes})(?![\w-])"),
-                EntityKind.COMPANY,
-                CONFIDENCE_COMPANY_SUFFIX,
-            ),
-            (
-                re.compile(
-                    rf"(?<!\w){cue('company_cues_before')}{adjective}{_GAP}(?P<name>{_COMPANY})"
-                ),
-                EntityKind.COMPANY,
-                CONFIDENCE_COMPANY_CUE,
-            ),
-            (
-                re.compile(rf"(?P<name>{_COMPANY}){_GAP}{cue('company_cues_after')}(?!\w)"),
-                EntityKind.COMPANY,
-                CONFIDENCE_COMPANY_STATEMENT,
-            ),
-        ]
+    def list_of(self, hit: re.Match[str]) -> str:
+        """Return the name of the list a cue found in the text comes from."""
+        return self._list_of_marker[hit.lastgroup or ""]
 
 
 _RULES = {code: _Rules((code,)) for code in LANGUAGES}
@@ -111,28 +146,44 @@ def find_newcomers(
     `taken` holds the spans of the entities already tagged."""
     rules = _RULES.get(language_code(language), _ANY_LANGUAGE_RULES)
     found: dict[str, NewEntity] = {}
-    for pattern, kind, confidence in rules.patterns:
-        for match in pattern.finditer(text):
-            start, end = _trimmed(text, *match.span("name"))
-            name = text[start:end]
-            if (
-                end <= start
-                or name in found
-                or _overlaps(start, end, taken)
-                or not _is_likely(name, kind, text, statement=confidence < CONFIDENCE_COMPANY_CUE)
-                or is_known(name)
-            ):
-                continue
-            cue = match.group().replace(match.group("name"), "").strip(" ,")
-            found[name] = NewEntity(
-                kind,
-                " ".join(name.split()),
-                mentions=_occurrences(text, name, taken),
-                in_title=_occurrences(title, name, ()) != [],
-                cue=" ".join(cue.split()),
-                confidence=confidence,
-            )
+    for cue, cue_start, cue_end, (start, end) in _named_by_cues(text, rules):
+        start, end = _trimmed(text, start, end)
+        name = text[start:end]
+        if (
+            end <= start
+            or name in found
+            or _overlaps(start, end, taken)
+            or not _is_likely(name, cue.kind, text, statement=cue.name_before is _COMPANY_BEFORE)
+            or is_known(name)
+        ):
+            continue
+        found[name] = NewEntity(
+            cue.kind,
+            " ".join(name.split()),
+            mentions=_occurrences(text, name, taken),
+            in_title=_occurrences(title, name, ()) != [],
+            cue=" ".join(text[cue_start:cue_end].split()),
+            confidence=cue.confidence,
+        )
     return list(found.values())
+
+
+def _named_by_cues(text: str, rules: _Rules) -> Iterator[tuple[_Cue, int, int, tuple[int, int]]]:
+    """Yield each cue with its bounds and the bounds of the name next to it."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lower-cases to two characters
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    hits = [(rules.cue_of[rules.list_of(hit)], hit.span()) for hit in rules.cues.finditer(lowered)]
+    hits += [(_SUFFIX_CUE, hit.span()) for hit in rules.suffixes.finditer(text)]
+    for cue, (cue_start, cue_end) in hits:
+        if cue.name_after is not None:
+            name = cue.name_after.match(text, cue_end)
+            if name is not None:
+                yield cue, cue_start, cue_end, name.span("name")
+        elif cue.name_before is not None:
+            name = cue.name_before.search(text, max(0, cue_start - _WINDOW), cue_start)
+            if name is not None:
+                yield cue, cue_start, cue_end, name.span("name")
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
