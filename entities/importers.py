@@ -54,8 +54,9 @@ class KnowledgeBaseDataError(ValueError):
 def starter_rows(data_dir: Path | None = None) -> dict[str, list[dict]]:
     """Return every kind's records from its folder's `*.json` files, in file-name order.
 
-    Raise KnowledgeBaseDataError listing every slug given twice within a kind and every link
-    naming a slug that no file of the linked kind holds (or its own record, or a loop).
+    Raise KnowledgeBaseDataError listing every slug given twice within a kind, every record
+    giving an alias twice, and every link naming a slug that no file of the linked kind holds
+    (or its own record, or a loop).
     """
     data_dir = data_dir or DATA_DIR
     rows: dict[str, list[dict]] = {}
@@ -71,6 +72,11 @@ def starter_rows(data_dir: Path | None = None) -> dict[str, list[dict]]:
                         f"{kind} slug {row['slug']!r} is in {found_in[row['slug']]} and {where}"
                     )
                 found_in[row["slug"]] = where
+                aliases = [
+                    (alias["text"], alias.get("lang", "")) for alias in row.get("aliases", [])
+                ]
+                if len(set(aliases)) < len(aliases):
+                    problems.append(f"{kind} {row['slug']!r}: an alias is given twice")
                 rows[kind].append(row)
     for field, (kind, target_kind) in LINKS.items():
         targets = {row["slug"]: row for row in rows[target_kind]}

@@ -194,6 +194,22 @@ def test_a_link_to_no_record_of_the_right_kind_is_refused(data_dir, folder, row,
         starter_rows(data_dir)
 
 
+def test_an_alias_given_twice_in_a_record_is_refused(data_dir):
+    write(
+        data_dir,
+        "people",
+        "zz.json",
+        [
+            {"slug": "li-ping", "name": "Li Ping", "aliases": [
+                {"text": "Li Ping"}, {"text": "Li Ping", "case_sensitive": True},
+            ]},
+        ],
+    )  # fmt: skip
+
+    with pytest.raises(KnowledgeBaseDataError, match="person 'li-ping': an alias is given twice"):
+        starter_rows(data_dir)
+
+
 def test_a_loop_of_versions_is_refused(data_dir):
     write(
         data_dir,
