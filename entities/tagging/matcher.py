@@ -87,6 +87,7 @@ _VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
 # The next word after a position, spaces only between: a version never crosses punctuation.
 _NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+([^\W_]+(?:\.\d+)*)")
 _MAX_VERSION_WORDS = 4
+_VERSION_START = re.compile(r"[ \t\u00a0\u202f]+[0-9A-ZÀ-ÖØ-Þ]")
 
 # Enough characters of search form for CUE_WINDOW_WORDS words on each side of a mention.
 _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
@@ -378,6 +379,9 @@ def _extend_versions(
         if entities[product_id].kind != EntityKind.PRODUCT:
             continue
         source = title if candidate.in_title else text
+        # Most names are followed by an ordinary word: a version starts with a capital or a digit.
+        if not _VERSION_START.match(source, candidate.end):
+            continue
         words = _words_after(source, candidate.end)
         if not words:
             continue

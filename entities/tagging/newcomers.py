@@ -23,9 +23,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
+import ahocorasick
+
 from .discovery import NEVER_NAMES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
-from .text import APOSTROPHE, RegexTrie
+from .text import APOSTROPHE, APOSTROPHES
 from .types import EntityKind, NewEntity, Span
 
 CONFIDENCE_PERSON_ROLE = 0.8
@@ -34,7 +36,9 @@ CONFIDENCE_COMPANY_CUE = 0.8
 CONFIDENCE_COMPANY_STATEMENT = 0.7
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_GAP = r"[ \u00a0\u202f]+"
+_SPACES = " \u00a0\u202f"
+_GAP = f"[{_SPACES}]+"
+_WORD_CHARACTER = re.compile(r"\w")
 # A capitalised word of a person's name: "Jane", "O'Brien", "Bong-seok".
 _PERSON_WORD = rf"[{_UPPER}][^\W\d_]*(?:[-'’][^\W\d_]+)*"
 _PERSON = rf"{_PERSON_WORD}(?:{_GAP}{_PERSON_WORD}){{1,3}}"
@@ -50,7 +54,7 @@ _WINDOW = 80
 # Searched in the stretch before a cue, up to the cue: `$` is where the cue starts.
 _PERSON_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_PERSON}),{_GAP}$")
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
-_COMPANY_BEFORE_SUFFIX = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY})$")
+_COMPANY_BEFORE_SUFFIX = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
 _PERSON_AFTER = re.compile(rf"{_GAP}(?P<name>{_PERSON})")
 _COMPANY_AFTER = re.compile(rf"{_GAP}(?P<name>{_COMPANY})")
 # French puts an adjective between the cue and the name ("la société française Acme").
@@ -100,34 +104,24 @@ class _Rules:
     """
 
     def __init__(self, languages: tuple[str, ...]) -> None:
-        # The cues share a character trie, so the regex engine tests a shared start once; an
-        # empty group closes each cue, and its name gives the cue's list.
-        trie = RegexTrie()
-        self._list_of_marker: dict[str, str] = {}
+        # Cues are found in one Aho–Corasick scan of the lower-cased text, as whole words, a
+        # single space between words; a regex tried at every position cost four times more.
+        self.cues = ahocorasick.Automaton()
         for list_name in _CUES:
             for entry in word_list(f"newcomers/{list_name}", languages):
-                atoms = []
-                for index, word in enumerate(entry.lower().split()):
-                    atoms += [_GAP] if index else []
-                    atoms += [APOSTROPHE if char == "'" else re.escape(char) for char in word]
-                node = trie.add(atoms)
-                if node.end is None:
-                    marker = f"cue{len(self._list_of_marker)}"
-                    self._list_of_marker[marker] = list_name
-                    node.end = f"(?P<{marker}>)"
-        self.cues = re.compile(rf"\b{trie.render()}(?!\w)")
+                key = " ".join(entry.lower().split())
+                for apostrophe in APOSTROPHES:
+                    spelled = key.replace("'", apostrophe)
+                    self.cues.add_word(spelled, (list_name, len(spelled)))
+        self.cues.make_automaton()
         self.suffixes = re.compile(
-            rf"{_GAP}(?:{_phrases('company_suffixes', languages, lower=False)})(?![\w-])"
+            rf"(?:{_phrases('company_suffixes', languages, lower=False)})(?![\w-])"
         )
         self.cue_of = dict(_CUES)
         if "fr" in languages:
             self.cue_of["company_cues_before"] = _CUES["company_cues_before"]._replace(
                 name_after=_COMPANY_AFTER_ADJECTIVE
             )
-
-    def list_of(self, hit: re.Match[str]) -> str:
-        """Return the name of the list a cue found in the text comes from."""
-        return self._list_of_marker[hit.lastgroup or ""]
 
 
 _RULES = {code: _Rules((code,)) for code in LANGUAGES}
@@ -173,8 +167,20 @@ def _named_by_cues(text: str, rules: _Rules) -> Iterator[tuple[_Cue, int, int, t
     lowered = text.lower()
     if len(lowered) != len(text):  # "İ" lower-cases to two characters
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    hits = [(rules.cue_of[rules.list_of(hit)], hit.span()) for hit in rules.cues.finditer(lowered)]
-    hits += [(_SUFFIX_CUE, hit.span()) for hit in rules.suffixes.finditer(text)]
+    hits: list[tuple[_Cue, tuple[int, int]]] = []
+    for last, (list_name, length) in rules.cues.iter(lowered):
+        start, end = last + 1 - length, last + 1
+        if (start and _WORD_CHARACTER.match(lowered, start - 1)) or _WORD_CHARACTER.match(
+            lowered, end
+        ):
+            continue
+        hits.append((rules.cue_of[list_name], (start, end)))
+    # A legal form follows the name after a space ("Acme Inc.", not "AcmeInc.").
+    hits += [
+        (_SUFFIX_CUE, hit.span())
+        for hit in rules.suffixes.finditer(text)
+        if hit.start() and text[hit.start() - 1] in _SPACES
+    ]
     for cue, (cue_start, cue_end) in hits:
         if cue.name_after is not None:
             name = cue.name_after.match(text, cue_end)
