@@ -21,12 +21,14 @@ class Command(BaseCommand):
         "Add tech companies, their people and their products to the knowledge base from FILE "
         "(.gz and .bz2 are read as they are); safe to run again. Existing entities keep their "
         "values: only empty fields and links are filled and missing aliases added. "
-        "--format wikidata (the default for .json files): Wikidata's JSON dump, one entity a "
+        "--format wikidata (the default unless FILE ends in .csv): Wikidata's JSON dump, one "
+        "entity a "
         "line, English and French labels and aliases; companies are kept by the ids of "
         "entities/data/wikidata.json, people by their employer (P108) and products by their "
-        "manufacturer (P176) among the kept companies. "
-        "--format csv (the default for .csv files): UTF-8, a header naming columns among "
-        f"{','.join(CSV_COLUMNS)} (kind and name required; kind is company, person or "
+        "manufacturer (P176) among the kept companies; it also reads parents (P749, P355), "
+        "websites (P856), roles (P106) and a product's family (P179). "
+        "--format csv: UTF-8, a header naming columns among "
+        f"{', '.join(CSV_COLUMNS)} (kind and name required; kind is company, person or "
         "product; aliases separated by ';'; maker, parent, affiliation and variant_of are "
         "slugs of entities in the knowledge base or the file; slug defaults to the name's). "
         "An alias of one word is case-sensitive and ambiguous, as an editor can change. "
@@ -34,8 +36,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--format", dest="file_format", choices=["wikidata", "csv"])
+        parser.add_argument("file", type=Path, help="A .json, .csv, .gz or .bz2 file.")
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=["wikidata", "csv"],
+            help="Default: csv for a .csv file, wikidata otherwise.",
+        )
 
     def handle(self, *args, file, file_format=None, verbosity=1, **options):
         suffixes = [suffix for suffix in file.suffixes if suffix not in OPENERS]
