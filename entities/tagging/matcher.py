@@ -56,6 +56,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import takewhile
+from typing import NamedTuple
 
 from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .lexicons import language_code, word_list
@@ -93,9 +94,20 @@ _VERSION_START = re.compile(r"[ \t\u00a0\u202f]+[0-9A-ZÀ-ÖØ-Þ]")
 _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
 
 
-def _padded_phrases(list_name: str) -> tuple[str, ...]:
+class _Phrases(NamedTuple):
+    """A word list as the cue window is searched for it: its one-word entries in a set, the
+    others padded with a space each side."""
+
+    words: frozenset[str]
+    padded: tuple[str, ...]
+
+
+def _padded_phrases(list_name: str) -> _Phrases:
     phrases = {" ".join(folded_words(cue)) for cue in word_list(list_name)}
-    return tuple(f" {phrase} " for phrase in sorted(phrases))
+    return _Phrases(
+        frozenset(phrase for phrase in phrases if " " not in phrase),
+        tuple(f" {phrase} " for phrase in sorted(phrases) if " " in phrase),
+    )
 
 
 _PADDED_CUES = {kind: _padded_phrases(f"context/{kind.value}") for kind in EntityKind}
@@ -132,6 +144,7 @@ class _Candidate:
     search_end: int
     # The words around the name, as cues are looked for in them; filled in when first asked.
     cue_window: str | None = None
+    cue_words: frozenset[str] = frozenset()
 
     def overlaps(self, other: _Candidate) -> bool:
         """Tell whether both candidates share characters of the same title or body."""
@@ -141,8 +154,8 @@ class _Candidate:
         """Tell whether a cue word of kind stands near the name."""
         return self.has_nearby(_PADDED_CUES[kind])
 
-    def has_nearby(self, padded_phrases: tuple[str, ...]) -> bool:
-        """Tell whether one of the padded phrases stands near the name."""
+    def has_nearby(self, phrases: _Phrases) -> bool:
+        """Tell whether one of the phrases stands near the name."""
         if self.cue_window is None:
             window_start = max(0, self.search_start - _CUE_WINDOW_CHARACTERS)
             before = self.search_form[window_start : self.search_start].split()
@@ -151,7 +164,10 @@ class _Candidate:
                 f" {' '.join(before[-CUE_WINDOW_WORDS:])} "
                 f"| {' '.join(after.split()[:CUE_WINDOW_WORDS])} "
             )
-        return any(phrase in self.cue_window for phrase in padded_phrases)
+            self.cue_words = frozenset(self.cue_window.split())
+        return not phrases.words.isdisjoint(self.cue_words) or any(
+            phrase in self.cue_window for phrase in phrases.padded
+        )
 
 
 # The entries of a candidate that count, each with its confidence.
