@@ -208,7 +208,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_likely(name: str, kind: EntityKind, text: str, *, statement: bool) -> bool:
     """Tell whether a name so introduced is surely one of its kind."""
-    if any(word.casefold() in NEVER_NAMES for word in name.split()):
+    if sum(char.isalpha() for char in name) < 2 or any(
+        word.casefold() in NEVER_NAMES for word in name.split()
+    ):
         return False
     if kind == EntityKind.PERSON:
         return is_person_shaped(name)
