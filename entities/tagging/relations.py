@@ -578,29 +578,42 @@ def _sided_pairs(
 ) -> frozenset[frozenset[int]]:
     """Return the pairs a sided cue relates: the company it names next to it, with the company
     nearest on its other side and that company's list, or every other company when the other
-    side names none. Empty when no company is near enough the cue."""
+    side names none.
+
+    When no company stands near enough the cue ("early customers of the new chip"), a list on
+    the other side still plays its part beside the one other company named on that side: in
+    "Nvidia's chief said Microsoft, Google and Amazon were early customers of the chip", each
+    of the three with Nvidia. Otherwise the cue relates no pair.
+    """
     # In the prepared sentence a phrase match starts at the space before the phrase.
     cue_start = sentence.start + cue.start()
     cue_end = sentence.start + cue.end() - 1
     before = [reference for reference in references if reference[1] <= cue_start]
     after = [reference for reference in references if reference[0] >= cue_end]
     named, other_side = (after, before[::-1]) if side.after else (before[::-1], after)
-    if not named or named[0][3] is Via.ANAPHORA:
-        return frozenset()
-    start, end, company_id, _ = named[0]
-    gap = (
-        sentence.text[cue_end - sentence.start : start - sentence.start]
-        if side.after
-        else (sentence.text[end - sentence.start : cue_start - sentence.start])
-    )
-    if len(gap.split()) > (_MAX_WORDS_TO_SIDE_AFTER if side.after else _MAX_WORDS_TO_SIDE_BEFORE):
-        return frozenset()
+    listed = set()
     if other_side:
         nearest = other_side[0][2]
-        counterparts = {nearest}.union(*(members for members in lists if nearest in members))
-    else:
-        counterparts = {other for _, _, other, _ in references}
+        listed = {nearest}.union(*(members for members in lists if nearest in members))
+    if not named or named[0][3] is Via.ANAPHORA or not _near_cue(sentence, cue, named[0], side):
+        others = {company for _, _, company, _ in other_side} - listed
+        if len(listed) < 2 or len(others) != 1:
+            return frozenset()
+        named_id = others.pop()
+        return frozenset(frozenset((named_id, other)) for other in listed)
+    company_id = named[0][2]
+    counterparts = listed or {other for _, _, other, _ in references}
     return frozenset(frozenset((company_id, other)) for other in counterparts - {company_id})
+
+
+def _near_cue(sentence: _Sentence, cue: re.Match[str], named: _Reference, side: _Side) -> bool:
+    """Tell whether the company a sided cue names stands close enough to it."""
+    start, end, _, _ = named
+    if side.after:
+        gap = sentence.text[cue.end() - 1 : start - sentence.start]
+        return len(gap.split()) <= _MAX_WORDS_TO_SIDE_AFTER
+    gap = sentence.text[end - sentence.start : cue.start()]
+    return len(gap.split()) <= _MAX_WORDS_TO_SIDE_BEFORE
 
 
 def _classify_purchase(

@@ -127,3 +127,16 @@ def test_a_weak_kind_stands_when_no_strong_kind_shows_the_pair():
 def test_a_sided_cue_without_a_company_near_it_relates_nothing():
     text = "Microsoft and Google were customers of a small cloud firm that Nvidia later hired."
     assert pairs(text) == set()
+
+
+def test_a_listed_side_pairs_with_the_one_other_company_when_the_cue_names_none():
+    text = (
+        "Nvidia's chief said that Microsoft, Google and Amazon were among the first customers "
+        "of the new chip."
+    )
+    assert pairs(text) == CUSTOMERS_OF_NVIDIA
+    text_fr = (
+        "Le patron de Nvidia a indiqué que Microsoft, Google et Amazon comptaient parmi les "
+        "premiers clients de la nouvelle puce."
+    )
+    assert pairs(text_fr, "fr") == CUSTOMERS_OF_NVIDIA
