@@ -7,7 +7,7 @@ from .matcher import find_entities
 from .newcomers import find_newcomers
 from .relations import detect_relationships
 from .salience import assign_salience, first_paragraph_end, salience_score
-from .types import TagResult
+from .types import EntityKind, TagResult
 
 
 def tag(text: str, *, dictionary: Dictionary, title: str = "", language: str = "") -> TagResult:
@@ -15,8 +15,19 @@ def tag(text: str, *, dictionary: Dictionary, title: str = "", language: str = "
     found = find_entities(text, dictionary=dictionary, title=title, language=language)
     assign_salience(found.matches, body=text, implied_by=found.implied_by)
     taken = [(span.start, span.end) for match in found.matches for span in match.mentions]
+    companies = [
+        (span.start, span.end, match.entity_id)
+        for match in found.matches
+        if match.kind == EntityKind.COMPANY and not match.provisional
+        for span in match.mentions
+    ]
     new_entities = found.new_versions + find_newcomers(
-        text, title=title, language=language, is_known=dictionary.knows, taken=taken
+        text,
+        title=title,
+        language=language,
+        is_known=dictionary.knows,
+        taken=taken,
+        companies=companies,
     )
     if new_entities:
         paragraph_end = first_paragraph_end(text)

@@ -57,6 +57,11 @@ _COMPANY_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
 _COMPANY_BEFORE_SUFFIX = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
 _PERSON_AFTER = re.compile(rf"{_GAP}(?P<name>{_PERSON})")
 _COMPANY_AFTER = re.compile(rf"{_GAP}(?P<name>{_COMPANY})")
+# A role's company, then the person: "chief executive of Acme, Jane Doe".
+_OF = re.compile(rf"{_GAP}(?:of|at|de|du|chez|d{APOSTROPHE})[ \u00a0\u202f]*")
+_APPOSITION = re.compile(rf",{_GAP}(?P<name>{_PERSON})")
+# A company right before a role, possessive or not: "Acme's chief executive", "Acme CEO".
+_OWNER = re.compile(rf"(?:{APOSTROPHE}s)?[ \u00a0\u202f]$")
 # French puts an adjective between the cue and the name ("la société française Acme").
 _COMPANY_AFTER_ADJECTIVE = re.compile(rf"(?:{_GAP}[a-zà-ÿ]{{4,}})?{_GAP}(?P<name>{_COMPANY})")
 
@@ -135,12 +140,19 @@ def find_newcomers(
     language: str = "",
     is_known: Callable[[str], bool],
     taken: Sequence[tuple[int, int]],
+    companies: Sequence[tuple[int, int, int]] = (),
 ) -> list[NewEntity]:
     """Return the people and companies a cue introduces in the body, with every mention;
-    `taken` holds the spans of the entities already tagged."""
+    `taken` holds the spans of the entities already tagged, `companies` the (start, end, id)
+    of the companies among them, which a person's role may name ("chief executive of Acme,
+    Jane Doe", "Acme's chief executive Jane Doe")."""
     rules = _RULES.get(language_code(language), _ANY_LANGUAGE_RULES)
+    company_at = {start: (end, company_id) for start, end, company_id in companies}
+    company_ending = {end: company_id for _, end, company_id in companies}
     found: dict[str, NewEntity] = {}
-    for cue, cue_start, cue_end, (start, end) in _named_by_cues(text, rules):
+    for cue, cue_start, cue_end, (start, end), employer in _named_by_cues(
+        text, rules, company_at, company_ending
+    ):
         start, end = _trimmed(text, start, end)
         name = text[start:end]
         if (
@@ -158,12 +170,19 @@ def find_newcomers(
             in_title=_occurrences(title, name, ()) != [],
             cue=" ".join(text[cue_start:cue_end].split()),
             confidence=cue.confidence,
+            affiliation_id=employer if cue.kind == EntityKind.PERSON else None,
         )
     return list(found.values())
 
 
-def _named_by_cues(text: str, rules: _Rules) -> Iterator[tuple[_Cue, int, int, tuple[int, int]]]:
-    """Yield each cue with its bounds and the bounds of the name next to it."""
+def _named_by_cues(
+    text: str,
+    rules: _Rules,
+    company_at: dict[int, tuple[int, int]],
+    company_ending: dict[int, int],
+) -> Iterator[tuple[_Cue, int, int, tuple[int, int], int | None]]:
+    """Yield each cue with its bounds, the bounds of the name next to it, and the company the
+    cue names with it (a person's employer), if any."""
     lowered = text.lower()
     if len(lowered) != len(text):  # "İ" lower-cases to two characters
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
@@ -183,13 +202,24 @@ def _named_by_cues(text: str, rules: _Rules) -> Iterator[tuple[_Cue, int, int, t
     ]
     for cue, (cue_start, cue_end) in hits:
         if cue.name_after is not None:
+            # "chief executive of Acme, Jane Doe", "le PDG de Acme, Jean Dupont"
+            of = _OF.match(text, cue_end) if cue.kind == EntityKind.PERSON else None
+            if of is not None and of.end() in company_at:
+                company_end, company_id = company_at[of.end()]
+                name = _APPOSITION.match(text, company_end)
+                if name is not None:
+                    yield cue, cue_start, cue_end, name.span("name"), company_id
+                continue
             name = cue.name_after.match(text, cue_end)
             if name is not None:
-                yield cue, cue_start, cue_end, name.span("name")
+                # "Acme's chief executive Jane Doe"
+                owner = _OWNER.search(text, max(0, cue_start - 3), cue_start)
+                employer = company_ending.get(owner.start()) if owner else None
+                yield cue, cue_start, cue_end, name.span("name"), employer
         elif cue.name_before is not None:
             name = cue.name_before.search(text, max(0, cue_start - _WINDOW), cue_start)
             if name is not None:
-                yield cue, cue_start, cue_end, name.span("name")
+                yield cue, cue_start, cue_end, name.span("name"), None
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -95,6 +95,8 @@ class NewEntity:
     # Products: the family it is a version of (the most specific product known), and its maker.
     variant_of_id: int | None = None
     maker_id: int | None = None
+    # People: the company their role names ("chief executive of Acme, Jane Doe").
+    affiliation_id: int | None = None
     # The words that made it confident ("chief executive", "Inc."), or the family's name.
     cue: str = ""
     confidence: float = 0.0

@@ -105,13 +105,17 @@ def test_tagging_a_story_creates_a_provisional_person_once_and_suggests_it(kb, p
         "Nvidia names a new chief",
         "Nvidia said its chief financial officer Lena Okafor would lead the talks.",
     )
-    [person] = Entity.objects.filter(provisional=True)
-    assert (person.kind, person.name, person.slug) == ("person", "Lena Okafor", "lena-okafor")
+    third = publish("Chief named", "Nvidia's chief technology officer Ivo Brandt spoke.")
+    assert third.mentions.filter(entity__name="Ivo Brandt").exists()
+    assert Entity.objects.get(name="Ivo Brandt").affiliation == kb["nvidia"]
+    person = Entity.objects.get(provisional=True, name="Lena Okafor")
+    assert (person.kind, person.slug) == ("person", "lena-okafor")
+    assert person.affiliation is None
     mention = first.mentions.get(entity=person)
     assert mention.status == Mention.Status.SUGGESTED
     assert first.body[slice(*mention.offsets[0])] == "Lena Okafor"
     second = publish("Talks go on", "Lena Okafor met Nvidia's customers in Seoul.")
-    assert Entity.objects.filter(provisional=True).count() == 1
+    assert Entity.objects.filter(provisional=True, name="Lena Okafor").count() == 1
     assert second.mentions.filter(entity=person).exists()
     # Readers see neither her page's stories nor her on the story pages, until accepted.
     assert not Mention.objects.published().filter(entity=person).exists()
@@ -145,3 +149,26 @@ def test_tag_text_shows_a_suggested_new_entity_as_provisional(kb):
     assert entities["Lena Okafor"]["mentions"] == [{"start": 41, "end": 52, "text": "Lena Okafor"}]
     assert "provisional" not in entities["Nvidia"]
     assert not Entity.objects.filter(provisional=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The chief executive of Google, Jane Doe, spoke.", "en"),
+        ("Google's chief executive Jane Doe spoke.", "en"),
+        ("Google CEO Jane Doe spoke.", "en"),
+        ("Le PDG de Google, Jean Dupont, a parlé.", "fr"),
+        ("La directrice générale de Google, Marie Durand, a parlé.", "fr"),
+    ],
+)
+def test_a_new_person_works_for_the_company_her_role_names(text, language):
+    [person] = tag(text, dictionary=DICTIONARY, language=language).new_entities
+    assert person.kind == PERSON
+    assert person.affiliation_id == 1
+
+
+def test_a_new_person_whose_role_names_no_company_works_for_none():
+    [person] = tag(
+        "Sales rose, said chief executive Jane Doe.", dictionary=DICTIONARY, language="en"
+    ).new_entities
+    assert person.affiliation_id is None
