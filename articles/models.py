@@ -347,8 +347,14 @@ IN_TIMELINES = Q(status__in=VISIBLE_STATUSES, article_published_at__isnull=False
 
 class MentionQuerySet(models.QuerySet):
     def visible(self):
-        """Return mentions the public site shows: not rejected by an editor."""
-        return self.filter(status__in=VISIBLE_STATUSES)
+        """Return mentions the public site shows: not rejected by an editor, and of an entity a
+        chief editor has accepted (a provisional one, suggested by tagging, stays hidden).
+
+        Provisional entities are few: a subquery of their ids, rather than a join with every
+        entity, leaves the timelines index-only.
+        """
+        provisional = Entity.objects.filter(provisional=True).values("pk")
+        return self.filter(status__in=VISIBLE_STATUSES).exclude(entity_id__in=provisional)
 
     def by_salience_in(self, story_ids):
         """Return the mentions of these stories, story by story, the most salient first."""

@@ -23,6 +23,8 @@ from .rendering import excerpt_with_name
 ENTITY_LINK = ("kind", "name", "slug")
 STORY_CHIPS = 5
 CO_MENTION_WINDOW = 100
+# Product families are a few levels deep (Pixel, Pixel 9, Pixel 9 Pro); the cap guards a cycle.
+MAX_FAMILY_DEPTH = 4
 # What a pair page quotes: its newest stories' evidence (at most that many rows read, a row
 # per sentence and kind of relationship), each sentence once.
 PAIR_EVIDENCE_STORIES = 10
@@ -48,15 +50,55 @@ SAME_STORY = {
 
 
 def timeline(entity: Entity, *, subjects_only: bool = True):
-    """Return the entity's mentions in published stories, one per story, newest first.
+    """Return the entity's mentions in published stories, one per story, newest first; a
+    product family's timeline takes in the stories of its versions ("Pixel 9 Pro" in
+    "Pixel"'s).
 
     A timeline pages through these with index-only scans of the timeline indexes, then loads
     just the stories of the page it shows (`articles.story_list`).
     """
-    mentions = Mention.objects.published().filter(entity=entity)
+    mentions = Mention.objects.published()
     if subjects_only:
         mentions = mentions.filter(is_subject=True)
+    family = product_family_ids(entity)
+    if len(family) == 1:
+        mentions = mentions.filter(entity=entity)
+    else:
+        # One row per story: the mention of the family member with the lowest id.
+        mentions = mentions.filter(entity_id__in=family).exclude(
+            Exists(
+                mentions.filter(
+                    entity_id__in=family,
+                    article_id=OuterRef("article_id"),
+                    entity_id__lt=OuterRef("entity_id"),
+                )
+            )
+        )
     return mentions.order_by("-article_published_at", "-article_id")
+
+
+def product_family_ids(entity: Entity) -> list[int]:
+    """Return the ids of a product and of its accepted versions, theirs and so on; of any
+    other entity, its own id alone."""
+    ids = [entity.pk]
+    if entity.kind != Entity.Kind.PRODUCT:
+        return ids
+    # A page reads the timeline several times (list, chart, names): the family is read once.
+    known = getattr(entity, "_family_ids", None)
+    if known is not None:
+        return known
+    versions = ids
+    for _ in range(MAX_FAMILY_DEPTH):
+        versions = list(
+            Entity.objects.filter(variant_of_id__in=versions, provisional=False)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        if not versions:
+            break
+        ids += versions
+    entity._family_ids = ids
+    return ids
 
 
 def pair_timeline(company_a: Entity, company_b: Entity):

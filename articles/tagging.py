@@ -7,9 +7,10 @@ from django.db.models import Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from entities.knowledge_base import get_dictionary
-from entities.models import Candidate, Relationship, Topic, candidate_key
-from entities.tagging import EntityMatch, RelationshipMatch, tag
+from entities.knowledge_base import get_dictionary, kb_changed
+from entities.models import Alias, Candidate, Entity, Relationship, Topic, candidate_key
+from entities.slugs import save_with_unique_slug
+from entities.tagging import EntityMatch, NewEntity, RelationshipMatch, tag
 from entities.tagging.discovery import discover_candidates
 
 from .cache import site_changed
@@ -40,7 +41,8 @@ def article_tag(*, article_id: int) -> bool:
             title=article.title,
             language=article.language,
         )
-        _save_mentions(article, result.entities)
+        suggested = [_provisional_match(new) for new in result.new_entities]
+        _save_mentions(article, [*result.entities, *suggested])
         redated = _save_relationships(article, result.relationships)
         _mark_tagged(article)
         if article.is_public or redated:
@@ -65,7 +67,10 @@ def article_discover(*, article_id: int) -> int:
         for start, end in offsets
     ]
     found = discover_candidates(
-        text=article.body, language=article.language, known_spans=known_spans
+        text=article.body,
+        language=article.language,
+        known_spans=known_spans,
+        is_known=get_dictionary().knows,
     )
     recorded = 0
     with transaction.atomic():
@@ -200,6 +205,52 @@ def _save_mentions(article: Article, matches: list[EntityMatch]) -> None:
             if mention.origin == Mention.Origin.AUTO and mention.status == Mention.Status.SUGGESTED
         ]
     ).delete()
+
+
+def _provisional_match(new: NewEntity) -> EntityMatch:
+    """Return the tagger's suggestion of a new entity as a match of its provisional entity."""
+    entity = entity_get_or_create_provisional(new=new)
+    return EntityMatch(
+        entity.pk,
+        new.kind,
+        entity.slug,
+        entity.name,
+        mentions=new.mentions,
+        in_title=new.in_title,
+        salience=new.salience,
+        confidence=new.confidence,
+        provisional=entity.provisional,
+    )
+
+
+def entity_get_or_create_provisional(*, new: NewEntity) -> Entity:
+    """Return the entity of a name the tagger suggests, creating it as provisional the first
+    time: editors see it at once, readers only once a chief editor accepts it.
+
+    It gets the name as a case-sensitive alias, so that later stories are tagged with it
+    directly; every process's dictionary is rebuilt once the transaction commits.
+    """
+    existing = Entity.objects.filter(kind=new.kind, aliases__text=new.name).first()
+    if existing is not None:
+        return existing
+    entity = Entity(
+        kind=new.kind,
+        name=new.name,
+        provisional=True,
+        variant_of_id=new.variant_of_id,
+        maker_id=new.maker_id,
+        affiliation_id=new.affiliation_id,
+    )
+    save_with_unique_slug(
+        entity,
+        save=entity.save,
+        text=new.name,
+        fallback=new.kind,
+        siblings=Entity.objects.filter(kind=new.kind),
+    )
+    Alias.objects.create(entity=entity, text=new.name, case_sensitive=True)
+    transaction.on_commit(kb_changed)
+    return entity
 
 
 def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> bool:

@@ -4,13 +4,11 @@ The engine benchmark compiles it from records; the database benchmarks load the 
 records into the bench database (once: loading again finds them there).
 """
 
-import json
-from pathlib import Path
-
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Max
 
+from entities.importers import starter_rows as starter_rows_by_kind
 from entities.knowledge_base import kb_changed
 from entities.models import Alias, Entity
 from entities.tagging import AliasRecord, EntityKind, EntityRecord
@@ -18,12 +16,6 @@ from entities.tagging import AliasRecord, EntityKind, EntityRecord
 from .engine import knowledge_base_records
 
 TOTAL_ALIASES = 50_000
-STARTER_DIR = Path(__file__).resolve().parents[1] / "entities" / "data"
-STARTER_FILES = [
-    ("companies.json", EntityKind.COMPANY),
-    ("people.json", EntityKind.PERSON),
-    ("products.json", EntityKind.PRODUCT),
-]
 # Generated slugs look like "company-123"; the starter KB's are real names.
 GENERATED_SLUG_REGEX = r"^(company|person|product)-[0-9]+$"
 LINK_FIELDS = ("maker_id", "affiliation_id", "parent_id")
@@ -32,9 +24,7 @@ LINK_FIELDS = ("maker_id", "affiliation_id", "parent_id")
 def starter_rows() -> list[tuple[EntityKind, dict]]:
     """Return the starter KB's JSON rows with their kind."""
     return [
-        (kind, row)
-        for name, kind in STARTER_FILES
-        for row in json.loads((STARTER_DIR / name).read_text("utf-8"))
+        (EntityKind(kind), row) for kind, rows in starter_rows_by_kind().items() for row in rows
     ]
 
 

@@ -73,7 +73,15 @@ def build_dictionary() -> Dictionary:
 
 def entity_records() -> list[EntityRecord]:
     rows = Entity.objects.values_list(
-        "id", "kind", "slug", "name", "maker_id", "affiliation_id", "parent_id"
+        "id",
+        "kind",
+        "slug",
+        "name",
+        "maker_id",
+        "affiliation_id",
+        "parent_id",
+        "variant_of_id",
+        "provisional",
     )
     return [
         EntityRecord(
@@ -84,8 +92,20 @@ def entity_records() -> list[EntityRecord]:
             maker_id=maker_id,
             affiliation_id=affiliation_id,
             parent_id=parent_id,
+            variant_of_id=variant_of_id,
+            provisional=provisional,
         )
-        for pk, kind, slug, name, maker_id, affiliation_id, parent_id in rows.iterator()
+        for (
+            pk,
+            kind,
+            slug,
+            name,
+            maker_id,
+            affiliation_id,
+            parent_id,
+            variant_of_id,
+            provisional,
+        ) in rows.iterator()
     ]
 
 

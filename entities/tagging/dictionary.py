@@ -148,6 +148,10 @@ class Dictionary:
             )
             entries_by_key[key][entry] = None
         self.alias_count = sum(len(entries) for entries in entries_by_key.values())
+        self.versions = self._versions(keyed_aliases)
+        self.longest_version = max(
+            (len(words) for suffixes in self.versions.values() for words in suffixes), default=0
+        )
         for key, entry in self._derived_surnames(keys_by_entity):
             entries_by_key[key][entry] = None
         self.automaton = ahocorasick.Automaton()
@@ -162,6 +166,11 @@ class Dictionary:
             return iter(())
         return self.automaton.iter(search_form)
 
+    def knows(self, name: str) -> bool:
+        """Tell whether a name, in any letter case, is an alias or derived surname here."""
+        _, folded = name_forms(name)
+        return has_word_character(folded) and self.automaton.exists(search_key(folded))
+
     def __reduce__(self) -> tuple[type[Dictionary], tuple[object, ...]]:
         return (Dictionary, (list(self.entities.values()), self._aliases))
 
@@ -173,6 +182,28 @@ class Dictionary:
                     related[entity.id].add(other_id)
                     related[other_id].add(entity.id)
         return {entity_id: frozenset(ids) for entity_id, ids in related.items()}
+
+    def _versions(
+        self, keyed_aliases: list[tuple[str, str, str, AliasRecord]]
+    ) -> dict[int, dict[tuple[str, ...], int]]:
+        """Map each product family to its known versions, by the words that follow the family's
+        name to name them: "9 Pro" after "Pixel", or a codename such as "Sequoia" after
+        "macOS" when the version's aliases do not start with the family's name."""
+        words_by_entity: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+        for key, _, _, alias in keyed_aliases:
+            words_by_entity[alias.entity_id].append(tuple(key.split()))
+        versions: dict[int, dict[tuple[str, ...], int]] = defaultdict(dict)
+        for entity in self.entities.values():
+            family_id = entity.variant_of_id
+            if family_id is None or family_id not in self.entities:
+                continue
+            family_names = words_by_entity[family_id]
+            for words in words_by_entity[entity.id]:
+                prefixes = [name for name in family_names if words[: len(name)] == name]
+                suffix = words[len(max(prefixes, key=len)) :] if prefixes else words
+                if suffix:
+                    versions[family_id].setdefault(suffix, entity.id)
+        return dict(versions)
 
     def _names_its_maker(
         self, entity_id: int, key: str, keys_by_entity: dict[int, set[str]]

@@ -13,7 +13,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -71,7 +71,7 @@ GENERIC_WORDS = _word_set("function_words")
 GENERIC_TERMS = _word_set("generic_terms")
 # Words that split a run of capitalised words: the name ends before them and starts after.
 _RUN_BREAKERS = GENERIC_WORDS | TITLES | MONTHS_AND_WEEKDAYS
-_NEVER_NAMES = _RUN_BREAKERS | PLACES | GENERIC_TERMS
+NEVER_NAMES = _RUN_BREAKERS | PLACES | GENERIC_TERMS
 _CONNECTORS = _word_set("connectors")
 _CONJUNCTIONS = _word_set("conjunctions")
 _MAX_LINKS_IN_A_ROW = 2
@@ -347,7 +347,7 @@ def _guess_kind(
 ) -> EntityKind | None:
     """Guess the kind of a name from its own words and the words around it."""
     kind = _kind_from_own_words(name)
-    if kind is not None or not _is_person_shaped(name):
+    if kind is not None or not is_person_shaped(name):
         return kind
     # A person cue (CEO, said, PDG, a déclaré…) near the name, in its sentence.
     before = text[max(sentence[0], start - _CUE_WINDOW) : start]
@@ -366,7 +366,7 @@ def _kind_from_own_words(name: str) -> EntityKind | None:
     return None
 
 
-def _is_person_shaped(name: str) -> bool:
+def is_person_shaped(name: str) -> bool:
     """Tell whether a name looks like two or three given/family names ("Kwon Bong-seok")."""
     words = name.split()
     if not 2 <= len(words) <= 3:
@@ -390,7 +390,7 @@ def _is_nameworthy(name: str) -> bool:
     if len(folded) > NAME_MAX_CHARS or max(map(len, folded.split()), default=0) > _MAX_WORD_CHARS:
         return False
     key = folded.rstrip(".")
-    return len(key) > 1 and any(char.isalpha() for char in key) and key not in _NEVER_NAMES
+    return len(key) > 1 and any(char.isalpha() for char in key) and key not in NEVER_NAMES
 
 
 class SpacyFrenchFinder:
@@ -475,8 +475,14 @@ def discover_candidates(
     known_spans: list[tuple[int, int]],
     finder: NameFinder | None = None,
     max_examples: int = 3,
+    is_known: Callable[[str], bool] | None = None,
 ) -> list[Candidate]:
-    """List the names in text that the tagger did not match, most frequent first."""
+    """List the names in text that the tagger did not match, most frequent first.
+
+    `is_known` tells whether the knowledge base already has a name (`Dictionary.knows`): such
+    a name is never a candidate, even where the tagger did not count it ("Amazon" without
+    context).
+    """
     if finder is None:
         french = language_code(language) == "fr"
         finder = SpacyFrenchFinder() if french else CapitalisedSpanFinder(language)
@@ -488,7 +494,11 @@ def discover_candidates(
         ),
         key=lambda occurrence: occurrence.start,
     )
-    occurrences = [occurrence for occurrence in occurrences if _is_nameworthy(occurrence.text)]
+    occurrences = [
+        occurrence
+        for occurrence in occurrences
+        if _is_nameworthy(occurrence.text) and not (is_known and is_known(occurrence.text))
+    ]
     groups: dict[str, _Group] = {}
     for occurrence in occurrences:
         if " " in occurrence.text:
@@ -556,7 +566,7 @@ def _people_by_name_part(groups: Iterable[_Group]) -> dict[str, list[tuple[int, 
     """
     index: dict[str, list[tuple[int, _Group]]] = {}
     for group in groups:
-        if group.kind is not EntityKind.PERSON or not _is_person_shaped(group.name):
+        if group.kind is not EntityKind.PERSON or not is_person_shaped(group.name):
             continue
         words = group.name.casefold().split()
         for part in {words[0], words[-1]}:

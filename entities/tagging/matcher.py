@@ -15,16 +15,32 @@ Ambiguity rule. An alias flagged ambiguous counts only with supporting context:
   (b) a related entity is matched: its maker or its products, its affiliation or the people
       affiliated with it, its parent or its subsidiaries, or
   (c) a cue word of the entity's kind (`data/*/context/<kind>.txt`) stands within
-      `CUE_WINDOW_WORDS` words before or after the mention, in the same title or body.
+      `CUE_WINDOW_WORDS` words before or after the mention, in the same title or body, or
+  (d) for a company, a peer: another company counts in the story ("Amazon" in a story
+      about Nvidia and its cloud customers).
 Non-ambiguous aliases start the support; (a) and (b) are applied until nothing changes, then
-(c) for what is left, and (a) and (b) again with what (c) admitted. Cue lists of all
+(c), then (d), for what is left, going back to (a) after each gain. Cue lists of all
 languages apply to every article, because machine-translated text mixes them.
+
+Whatever the support, an ambiguous mention never counts when it shows its ordinary sense:
+a word of `data/*/context/ordinary.txt` stands within `CUE_WINDOW_WORDS` words of it ("the
+Amazon rainforest", "la forêt amazonienne", "a blizzard warning"), or, in the body, it is
+one word of a longer capitalised name the dictionary does not know ("Orange County",
+"Galaxy Ring", "Harrison Ford").
 
 Surname rule. A derived surname (see `dictionary`) counts only if a full alias of the same
 person counted earlier: earlier in the body, or anywhere in the title (for a surname in the
 title, earlier in the title). When several people qualify, the one named most recently
 wins. A surname loses to another entity's explicit alias of the same span when that alias
 counts.
+
+Versions. A product that counts extends over a version written right after it: the words of
+a version the dictionary knows of it ("Sequoia" after "macOS", when macOS 15 lists it), then
+numbers, model numbers ("S24", "24H2"), tier words ("Pro", "Ultra", `data/any/products/
+tiers.txt`) and generations ("Gen 3"); never over a quantity ("15 million"), a specification
+("128GB") or another entity's name. The mention is the whole stretch; it counts for the most
+specific product known, and when words beyond it remain, the stretch is a new version of that
+product, reported in `FoundEntities.new_versions` as a suggestion.
 
 A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
 which is reported even with no mention of its own (`FoundEntities.implied_by`).
@@ -35,14 +51,17 @@ Confidence of an entity is the best of its evidence: 1.0 for a non-ambiguous ali
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import takewhile
+from typing import NamedTuple
 
 from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
-from .types import EntityKind, EntityMatch, Span
+from .types import EntityKind, EntityMatch, NewEntity, Span
 
 CUE_WINDOW_WORDS = 6
 
@@ -52,17 +71,50 @@ CONFIDENCE_IMPLIED_MAKER = 0.9
 CONFIDENCE_RELATED = 0.8
 CONFIDENCE_SURNAME = 0.8
 CONFIDENCE_CUE = 0.7
+CONFIDENCE_PEER = 0.6
+# A new version of a known product: its family is sure, the version's name less so.
+CONFIDENCE_NEW_VERSION = 0.7
+
+# Words of a version after a product's name: tier words, generations, numbers, model numbers.
+_TIERS = frozenset(word_list("products/tiers"))
+_GENERATIONS = frozenset(word.casefold() for word in word_list("products/generations"))
+_QUANTITIES = frozenset(word.casefold() for word in word_list("products/quantities"))
+_UNIT = re.compile(
+    r"\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
+    re.IGNORECASE,
+)
+# A version number ("11", "3.5") or a model number with a digit ("S24", "24H2", "7950X").
+_VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
+# The next word after a position, spaces only between: a version never crosses punctuation.
+_NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+([^\W_]+(?:\.\d+)*)")
+_MAX_VERSION_WORDS = 4
+_VERSION_START = re.compile(r"[ \t\u00a0\u202f]+[0-9A-ZÀ-ÖØ-Þ]")
 
 # Enough characters of search form for CUE_WINDOW_WORDS words on each side of a mention.
 _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
 
 
-def _padded_cues(kind: EntityKind) -> tuple[str, ...]:
-    phrases = {" ".join(folded_words(cue)) for cue in word_list(f"context/{kind.value}")}
-    return tuple(f" {phrase} " for phrase in sorted(phrases))
+class _Phrases(NamedTuple):
+    """A word list as the cue window is searched for it: its one-word entries in a set, the
+    others padded with a space each side."""
+
+    words: frozenset[str]
+    padded: tuple[str, ...]
 
 
-_PADDED_CUES = {kind: _padded_cues(kind) for kind in EntityKind}
+def _padded_phrases(list_name: str) -> _Phrases:
+    phrases = {" ".join(folded_words(cue)) for cue in word_list(list_name)}
+    return _Phrases(
+        frozenset(phrase for phrase in phrases if " " not in phrase),
+        tuple(f" {phrase} " for phrase in sorted(phrases) if " " in phrase),
+    )
+
+
+_PADDED_CUES = {kind: _padded_phrases(f"context/{kind.value}") for kind in EntityKind}
+# Words that show an ambiguous name in its ordinary sense: a river, a fruit, the weather.
+_PADDED_ORDINARY = _padded_phrases("context/ordinary")
+# What may stand before a word that opens a sentence.
+_SENTENCE_OPENING = frozenset(".!?:;…\n\"«“‘'([")
 
 
 @dataclass(slots=True)
@@ -72,6 +124,8 @@ class FoundEntities:
     matches: list[EntityMatch]
     # Maker id → ids of the products whose names implied it.
     implied_by: dict[int, list[int]] = field(default_factory=dict)
+    # Versions the dictionary does not know, of products it knows.
+    new_versions: list[NewEntity] = field(default_factory=list)
 
 
 @dataclass(slots=True, eq=False)
@@ -90,6 +144,7 @@ class _Candidate:
     search_end: int
     # The words around the name, as cues are looked for in them; filled in when first asked.
     cue_window: str | None = None
+    cue_words: frozenset[str] = frozenset()
 
     def overlaps(self, other: _Candidate) -> bool:
         """Tell whether both candidates share characters of the same title or body."""
@@ -97,6 +152,10 @@ class _Candidate:
 
     def has_cue(self, kind: EntityKind) -> bool:
         """Tell whether a cue word of kind stands near the name."""
+        return self.has_nearby(_PADDED_CUES[kind])
+
+    def has_nearby(self, phrases: _Phrases) -> bool:
+        """Tell whether one of the phrases stands near the name."""
         if self.cue_window is None:
             window_start = max(0, self.search_start - _CUE_WINDOW_CHARACTERS)
             before = self.search_form[window_start : self.search_start].split()
@@ -105,7 +164,10 @@ class _Candidate:
                 f" {' '.join(before[-CUE_WINDOW_WORDS:])} "
                 f"| {' '.join(after.split()[:CUE_WINDOW_WORDS])} "
             )
-        return any(cue in self.cue_window for cue in _PADDED_CUES[kind])
+            self.cue_words = frozenset(self.cue_window.split())
+        return not phrases.words.isdisjoint(self.cue_words) or any(
+            phrase in self.cue_window for phrase in phrases.padded
+        )
 
 
 # The entries of a candidate that count, each with its confidence.
@@ -121,11 +183,14 @@ def find_entities(
     candidates += _candidates(text, dictionary, language, in_title=False)
     while True:
         chosen, dropped = _longest_first(candidates)
-        verdicts = _judge(chosen, dictionary)
+        verdicts = _judge(chosen, dictionary, text=text)
         rejected = [c for c, verdict in zip(chosen, verdicts, strict=True) if not verdict]
         # Dropping a rejected candidate only matters if it hid a shorter one.
         if not any(hidden.overlaps(c) for c in rejected for hidden in dropped):
-            return _collect(chosen, verdicts, text=text, dictionary=dictionary)
+            new_versions = _extend_versions(chosen, verdicts, text, title, dictionary)
+            found = _collect(chosen, verdicts, text=text, dictionary=dictionary)
+            found.new_versions = new_versions
+            return found
         rejected_set = set(rejected)
         candidates = [c for c in candidates if c not in rejected_set]
 
@@ -187,15 +252,21 @@ def _longest_first(candidates: list[_Candidate]) -> tuple[list[_Candidate], list
     return chosen, dropped
 
 
-def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
+def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> list[_Verdict]:
     verdicts: list[_Verdict] = [[] for _ in chosen]
     supported: set[int] = set()
+    companies: set[int] = set()
+    entities = dictionary.entities
 
     def accept(index: int, entry: AliasEntry, confidence: float) -> bool:
         verdicts[index].append((entry, confidence))
         supported.add(entry.entity_id)
+        entity = entities[entry.entity_id]
+        if entity.kind == EntityKind.COMPANY:
+            companies.add(entity.id)
         if entry.implies_maker:
-            supported.add(dictionary.entities[entry.entity_id].maker_id)
+            supported.add(entity.maker_id)
+            companies.add(entity.maker_id)
         return True
 
     def accept_by_context(index: int, entry: AliasEntry) -> bool:
@@ -206,22 +277,32 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
         return False
 
     def accept_by_cue(index: int, entry: AliasEntry) -> bool:
-        kind = dictionary.entities[entry.entity_id].kind
+        kind = entities[entry.entity_id].kind
         return chosen[index].has_cue(kind) and accept(index, entry, CONFIDENCE_CUE)
+
+    def accept_by_peer(index: int, entry: AliasEntry) -> bool:
+        return (
+            entities[entry.entity_id].kind == EntityKind.COMPANY
+            and bool(companies - {entry.entity_id})
+            and accept(index, entry, CONFIDENCE_PEER)
+        )
 
     pending: list[tuple[int, AliasEntry]] = []
     for index, candidate in enumerate(chosen):
         for entry in candidate.entries:
-            if entry.ambiguous:
-                pending.append((index, entry))
-            else:
+            if not entry.ambiguous:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
+            elif not _shows_ordinary_sense(candidate, text):
+                pending.append((index, entry))
+    # The weakest support is tried last, and the strongest again after each gain.
+    stages = (accept_by_context, accept_by_cue, accept_by_peer)
     while pending:
-        remaining = [(i, entry) for i, entry in pending if not accept_by_context(i, entry)]
-        if len(remaining) == len(pending):
-            remaining = [(i, entry) for i, entry in pending if not accept_by_cue(i, entry)]
-            if len(remaining) == len(pending):
+        for stage in stages:
+            remaining = [(i, entry) for i, entry in pending if not stage(i, entry)]
+            if len(remaining) < len(pending):
                 break
+        else:
+            break
         pending = remaining
     _judge_surnames(chosen, verdicts)
     for verdict in verdicts:
@@ -229,6 +310,44 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary) -> list[_Verdict]:
             best = max(confidence for _, confidence in verdict)
             verdict[:] = [(entry, c) for entry, c in verdict if c == best]
     return verdicts
+
+
+def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
+    """Tell whether an ambiguous name is used as an ordinary word or inside another name."""
+    if candidate.has_nearby(_PADDED_ORDINARY):
+        return True
+    # Title-case headlines capitalise every word: only the body is read for longer names.
+    return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Tell whether capitalised words run on from the name with only spaces between, as in
+    "Orange County" or "Galaxy Ring", a capital that only opens a sentence aside."""
+    after = end
+    while after < len(text) and text[after] in " \t\u00a0":
+        after += 1
+    if after > end and after < len(text) and text[after].isupper():
+        word_end = after
+        while word_end < len(text) and text[word_end].isalpha():
+            word_end += 1
+        # An acronym after the name ("Apple CEO", "Orange SA") is not part of it.
+        if not text[after:word_end].isupper():
+            return True
+    before = start
+    while before and text[before - 1] in " \t\u00a0":
+        before -= 1
+    if before == start or not before or not text[before - 1].isalpha():
+        return False
+    word_start = before
+    while word_start and text[word_start - 1].isalpha():
+        word_start -= 1
+    word = text[word_start:before]
+    if not word[0].isupper() or word.isupper():
+        return False
+    opening = word_start
+    while opening and text[opening - 1] in " \t\u00a0":
+        opening -= 1
+    return bool(opening) and text[opening - 1] not in _SENTENCE_OPENING
 
 
 def _judge_surnames(chosen: list[_Candidate], verdicts: list[_Verdict]) -> None:
@@ -256,6 +375,131 @@ def _judge_surnames(chosen: list[_Candidate], verdicts: list[_Verdict]) -> None:
                 verdicts[index][:] = [(entry, CONFIDENCE_SURNAME)]
 
 
+def _extend_versions(
+    chosen: list[_Candidate],
+    verdicts: list[_Verdict],
+    text: str,
+    title: str,
+    dictionary: Dictionary,
+) -> list[NewEntity]:
+    """Extend each product that counts over the version written after it (see the module's
+    docstring); return the new versions, one per name, with their mentions."""
+    entities = dictionary.entities
+    starts = {(c.in_title, c.start) for c, verdict in zip(chosen, verdicts, strict=True) if verdict}
+    new_versions: dict[tuple[str, int], NewEntity] = {}
+    for index, (candidate, verdict) in enumerate(zip(chosen, verdicts, strict=True)):
+        product_ids = {entry.entity_id for entry, _ in verdict}
+        if len(product_ids) != 1:
+            continue
+        [product_id] = product_ids
+        if entities[product_id].kind != EntityKind.PRODUCT:
+            continue
+        source = title if candidate.in_title else text
+        # Most names are followed by an ordinary word: a version starts with a capital or a digit.
+        if not _VERSION_START.match(source, candidate.end):
+            continue
+        words = _words_after(source, candidate.end)
+        if not words:
+            continue
+        known_id, known_words = _known_version(product_id, words, dictionary)
+        taken = {start for in_title, start in starts if in_title == candidate.in_title}
+        version_end = _version_end(source, words[known_words:], taken)
+        end = version_end or (words[known_words - 1][2] if known_words else candidate.end)
+        if end == candidate.end:
+            continue
+        # What the stretch covers now belongs to it.
+        for covered in range(index + 1, len(chosen)):
+            other = chosen[covered]
+            if other.in_title == candidate.in_title and other.start < end:
+                verdicts[covered].clear()
+        candidate.end = end
+        if known_id != product_id:
+            verdict[:] = [(entry._replace(entity_id=known_id), c) for entry, c in verdict]
+        if version_end:
+            name = " ".join(source[candidate.start : end].split())
+            family = entities[known_id]
+            new = new_versions.setdefault(
+                (name.casefold(), known_id),
+                NewEntity(
+                    EntityKind.PRODUCT,
+                    name,
+                    variant_of_id=known_id,
+                    maker_id=family.maker_id,
+                    cue=family.name,
+                    confidence=CONFIDENCE_NEW_VERSION,
+                ),
+            )
+            if candidate.in_title:
+                new.in_title = True
+            else:
+                new.mentions.append(Span(candidate.start, end, text[candidate.start : end]))
+    return list(new_versions.values())
+
+
+def _words_after(source: str, position: int) -> list[tuple[str, int, int]]:
+    """Return the few words right after a position, with only spaces between them."""
+    words: list[tuple[str, int, int]] = []
+    while len(words) < _MAX_VERSION_WORDS:
+        word = _NEXT_WORD.match(source, position)
+        if word is None:
+            break
+        words.append((word.group(1), word.start(1), word.end(1)))
+        position = word.end(1)
+    return words
+
+
+def _known_version(
+    product_id: int, words: list[tuple[str, int, int]], dictionary: Dictionary
+) -> tuple[int, int]:
+    """Return the most specific known version the words name after a product, and how many
+    of the words name it."""
+    used = 0
+    while dictionary.versions.get(product_id) and used < len(words):
+        suffixes = dictionary.versions[product_id]
+        folded = [tuple(folded_words(word)) for word, _, _ in words[used:]]
+        for length in range(min(len(folded), dictionary.longest_version), 0, -1):
+            key = tuple(part for word in folded[:length] for part in word)
+            if key in suffixes:
+                product_id, used = suffixes[key], used + length
+                break
+        else:
+            break
+    return product_id, used
+
+
+def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]) -> int:
+    """Return where the version words at the start of `words` end, or 0 when there are none.
+    They stop at another entity's name (`taken` holds where they start): "H100" after "Pixel"."""
+    words = list(takewhile(lambda word: word[1] not in taken, words))
+    end = 0
+    index = 0
+    while index < len(words):
+        word, _, word_end = words[index]
+        if word in _TIERS:
+            end = word_end
+        elif word.casefold() in _GENERATIONS and index + 1 < len(words):
+            number = words[index + 1][0]
+            if not number.isdigit():
+                break
+            index += 1
+            end = words[index][2]
+        elif _VERSION_NUMBER.fullmatch(word) and not _UNIT.fullmatch(word):
+            following = words[index + 1][0].casefold() if index + 1 < len(words) else ""
+            after = source[word_end : word_end + 2]
+            # "15 million", "3,000", "49%": a quantity, not a version.
+            if (
+                following in _QUANTITIES
+                or after[:1] == "%"
+                or (after[:1] == "," and after[1:].isdigit())
+            ):
+                break
+            end = word_end
+        else:
+            break
+        index += 1
+    return end
+
+
 def _collect(
     chosen: list[_Candidate], verdicts: list[_Verdict], *, text: str, dictionary: Dictionary
 ) -> FoundEntities:
@@ -279,9 +523,39 @@ def _collect(
     for maker_id in implied_by:
         if maker_id not in matches:
             matches[maker_id] = _new_match(dictionary, maker_id, CONFIDENCE_IMPLIED_MAKER)
+    # Until a chief editor accepts a suggested version, its family stands for it too.
+    for match in [match for match in matches.values() if match.provisional]:
+        family_id = _accepted_family(dictionary, match.entity_id)
+        if family_id is None:
+            continue
+        family = matches.get(family_id)
+        if family is None:
+            family = matches[family_id] = _new_match(dictionary, family_id, match.confidence)
+        family.in_title = family.in_title or match.in_title
+        family.mentions = sorted({*family.mentions, *match.mentions})
     return FoundEntities(matches=list(matches.values()), implied_by=implied_by)
+
+
+def _accepted_family(dictionary: Dictionary, product_id: int) -> int | None:
+    """Return the nearest family of a product that is not provisional, or None."""
+    entities = dictionary.entities
+    family_id = entities[product_id].variant_of_id
+    seen = {product_id}
+    while family_id is not None and family_id in entities and family_id not in seen:
+        if not entities[family_id].provisional:
+            return family_id
+        seen.add(family_id)
+        family_id = entities[family_id].variant_of_id
+    return None
 
 
 def _new_match(dictionary: Dictionary, entity_id: int, confidence: float) -> EntityMatch:
     entity = dictionary.entities[entity_id]
-    return EntityMatch(entity.id, entity.kind, entity.slug, entity.name, confidence=confidence)
+    return EntityMatch(
+        entity.id,
+        entity.kind,
+        entity.slug,
+        entity.name,
+        confidence=confidence,
+        provisional=entity.provisional,
+    )

@@ -6,6 +6,16 @@ its maker, or an opening pronoun ("They", "La société") standing for the previ
 sentence's main company. Cue words (the lists in `data/*/relations/`, whose entry syntax
 `data/README.md` describes) decide the kind of relationship; a negation or denial anywhere
 in the sentence cancels it.
+
+Kinds are decided per pair of companies, not per sentence:
+- Some cues name one side of the relationship next to them: the supplier after "customers
+  of" or "runs on", before "customers include"; the acquirer after "bought by". Such a cue
+  relates only that company to the sentence's others.
+- The companies of a list ("Microsoft, Google and Amazon") play one part in the sentence:
+  when the sentence names another company too, each of them is related to it, and none of
+  them to each other.
+- Over the whole story, a kind that only weak cues show for a pair gives way to a kind that
+  strong cues show for the same pair.
 """
 
 from __future__ import annotations
@@ -13,9 +23,10 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import NamedTuple, Protocol
 
 from .lexicons import LANGUAGES, language_code, topics, word_list
@@ -190,6 +201,25 @@ _CUE_LISTS = {
 }
 
 
+class _Side(NamedTuple):
+    """A cue that names one side of its relationship: the company right after or before it."""
+
+    kind: RelationshipKind
+    after: bool
+
+
+# Strong cues whose company next to them is one side of the relationship.
+_SIDED_CUE_LISTS = {
+    "supplier_customer_supplier_after": _Side(RelationshipKind.SUPPLIER_CUSTOMER, after=True),
+    "supplier_customer_supplier_before": _Side(RelationshipKind.SUPPLIER_CUSTOMER, after=False),
+    "acquisition_acquirer_after": _Side(RelationshipKind.ACQUISITION, after=True),
+}
+# How near a sided cue its company must be, in words: "customers of chip maker Nvidia",
+# "trained on Nvidia", "Nvidia's customers include".
+_MAX_WORDS_TO_SIDE_AFTER = 4
+_MAX_WORDS_TO_SIDE_BEFORE = 2
+
+
 class _LanguageRules:
     """The word lists of one language (or all of them), compiled."""
 
@@ -203,6 +233,7 @@ class _LanguageRules:
         self.phrases = _PhraseMatcher(
             {
                 _EXCLUDED_LIST: entries("exclusions"),
+                **{cue_list: entries(cue_list) for cue_list in _SIDED_CUE_LISTS},
                 _BUY_LIST: entries("buy"),
                 _ACQUIRE_LIST: entries("acquire"),
                 **{cue_list: entries(cue_list) for cue_list in _CUE_LISTS},
@@ -218,6 +249,11 @@ class _LanguageRules:
         # "chip designer Arm" names a company, not chips.
         self.company_role = _PhraseMatcher({"role": entries("company_roles")})
         self.stake = _PhraseMatcher({"stake": entries("stakes")})
+        # What may stand between two companies of one list: a comma, a joining word, or both.
+        links = "|".join(
+            r"\s+".join(map(re.escape, entry.split())) for entry in entries("list_links")
+        )
+        self.list_link = re.compile(rf"\s*(?:,\s*(?:(?:{links})\s+)?|(?:{links})\s+)", re.I)
         # Checked on the raw text at each sentence start, so it reads apostrophes itself.
         openers = sorted(entries("anaphora_openers"), key=len, reverse=True)
         self.anaphora = re.compile(
@@ -250,6 +286,9 @@ class _Cues(NamedTuple):
 
     words: list[str]
     strong: bool
+    # The pairs sided cues relate (the company a cue names, and the company or list on the
+    # cue's other side); empty when the cues name no side, and every pair is related.
+    pairs: frozenset[frozenset[int]] = frozenset()
 
 
 class _Companies:
@@ -268,6 +307,9 @@ class _Companies:
     def _resolve(self, match: EntityMatch) -> tuple[int, Via] | None:
         """Return the company a matched entity stands for, and how, or None."""
         record = self._entities.get(match.entity_id)
+        # Readers do not see a provisional entity: nothing it stands in may relate companies.
+        if match.provisional or (record is not None and record.provisional):
+            return None
         if match.kind == EntityKind.COMPANY:
             self.slugs[match.entity_id] = record.slug if record else match.slug
             return match.entity_id, Via.NAME
@@ -278,7 +320,7 @@ class _Companies:
         else:
             company_id, via = record.maker_id, Via.PRODUCT
         company = self._entities.get(company_id) if company_id is not None else None
-        if company is None or company.kind != EntityKind.COMPANY:
+        if company is None or company.kind != EntityKind.COMPANY or company.provisional:
             return None
         self.slugs[company.id] = company.slug
         return company.id, via
@@ -334,7 +376,23 @@ def detect_relationships(
         main_companies[index] = main_company
         _relate_sentence(text, start, end, references, rules, companies, relationships)
 
-    return [relationships[key] for key in sorted(relationships)]
+    return [relationships[key] for key in sorted(_decided_per_pair(relationships))]
+
+
+def _decided_per_pair(
+    relationships: dict[tuple[RelationshipKind, str, str], RelationshipMatch],
+) -> list[tuple[RelationshipKind, str, str]]:
+    """Return the keys of the relationships kept once each pair's evidence is weighed: a kind
+    only weak cues show gives way to another kind strong cues show for the same pair."""
+    strong_kinds: dict[tuple[str, str], set[RelationshipKind]] = defaultdict(set)
+    for (kind, *pair), relationship in relationships.items():
+        if any(evidence.strong for evidence in relationship.evidence):
+            strong_kinds[tuple(pair)].add(kind)
+    return [
+        (kind, first, second)
+        for kind, first, second in relationships
+        if not strong_kinds[first, second] - {kind} or kind in strong_kinds[first, second]
+    ]
 
 
 def _body_references(
@@ -405,14 +463,20 @@ def _relate_sentence(
     phrases = rules.phrases.finditer(sentence)
     if any(list_name == _NEGATION_LIST for list_name, _ in phrases):
         return
-    cues_by_kind = _find_cues(sentence, phrases, references, rules)
+    lists = _lists(text, references, rules)
+    cues_by_kind = _find_cues(sentence, phrases, references, lists, rules)
     if not cues_by_kind:
         return
     topics = {list_name for list_name, _ in phrases if list_name in _TOPIC_LISTS}
     slugs, ancestors = companies.slugs, companies.ancestors
+    # Lists beside which the sentence names another company.
+    lists = [members for members in lists if via_by_company.keys() - members]
     for first_id, second_id in combinations(via_by_company, 2):
         # A subsidiary and its parent are one group, not partners or rivals.
         if first_id in ancestors[second_id] or second_id in ancestors[first_id]:
+            continue
+        # Companies listed together play one part, beside another company that plays the other.
+        if any(first_id in listed and second_id in listed for listed in lists):
             continue
         if slugs[second_id] < slugs[first_id]:
             first_id, second_id = second_id, first_id
@@ -420,20 +484,54 @@ def _relate_sentence(
         first_weight = _REFERENCE_WEIGHT[via_by_company[first_id]]
         second_weight = _REFERENCE_WEIGHT[via_by_company[second_id]]
         for kind, cues in cues_by_kind.items():
+            # Cues that name one side relate only the pairs they name.
+            if cues.pairs and frozenset((first_id, second_id)) not in cues.pairs:
+                continue
             relationship = relationships.setdefault(
                 (kind, *pair_slugs), RelationshipMatch(kind, (first_id, second_id), pair_slugs)
             )
             relationship.topics = sorted({*relationship.topics, *topics})
             confidence = round(_CUE_WEIGHT[cues.strong] + first_weight + second_weight, 2)
             relationship.evidence.append(
-                Evidence(start, end, sentence.text, cues.words, confidence, in_title=in_title)
+                Evidence(
+                    start,
+                    end,
+                    sentence.text,
+                    cues.words,
+                    confidence,
+                    in_title=in_title,
+                    strong=cues.strong,
+                )
             )
+
+
+def _lists(text: str, references: list[_Reference], rules: _LanguageRules) -> list[set[int]]:
+    """Return the companies of each list in a sentence ("Microsoft, Google and Amazon").
+
+    A list ends with a joining word: companies linked by commas alone may be an apposition
+    or two clauses ("Under its deal with Microsoft, OpenAI will…").
+    """
+    lists: list[set[int]] = []
+    chain: set[int] = set()
+    for (_, previous_end, previous_id, _), (start, _, company_id, _) in pairwise(references):
+        if previous_id == company_id:
+            continue
+        link = rules.list_link.fullmatch(text, previous_end, start)
+        if link is None:
+            chain = set()
+            continue
+        chain |= {previous_id, company_id}
+        if link.group().strip(" ,\t\n\u00a0"):
+            lists.append(chain)
+            chain = set()
+    return lists
 
 
 def _find_cues(
     sentence: _Sentence,
     phrases: list[tuple[str, re.Match[str]]],
     references: list[_Reference],
+    lists: list[set[int]],
     rules: _LanguageRules,
 ) -> dict[RelationshipKind, _Cues]:
     """Return the cue words of each relationship kind among a sentence's phrases."""
@@ -441,7 +539,14 @@ def _find_cues(
     for list_name, match in phrases:
         if list_name == _EXCLUDED_LIST or list_name in _TOPIC_LISTS:
             continue
-        if list_name in (_BUY_LIST, _ACQUIRE_LIST):
+        pairs: frozenset[frozenset[int]] = frozenset()
+        if list_name in _SIDED_CUE_LISTS:
+            kind, strong = _SIDED_CUE_LISTS[list_name].kind, True
+            words = [_cue_text(sentence, match)]
+            pairs = _sided_pairs(sentence, match, references, lists, _SIDED_CUE_LISTS[list_name])
+            if not pairs:
+                continue
+        elif list_name in (_BUY_LIST, _ACQUIRE_LIST):
             found = _classify_purchase(
                 sentence, match, references, rules, acquire_word=list_name == _ACQUIRE_LIST
             )
@@ -453,15 +558,62 @@ def _find_cues(
             words = [_cue_text(sentence, match)]
         known = cues_by_kind.get(kind)
         if known is None:
-            cues_by_kind[kind] = _Cues(words, strong)
+            cues_by_kind[kind] = _Cues(words, strong, pairs)
         else:
             known.words.extend(word for word in words if word not in known.words)
-            cues_by_kind[kind] = _Cues(known.words, known.strong or strong)
+            cues_by_kind[kind] = _Cues(known.words, known.strong or strong, known.pairs | pairs)
     # "deal", "accord" and the like belong to whatever more specific kind is present.
     partnership = cues_by_kind.get(RelationshipKind.PARTNERSHIP)
     if partnership is not None and not partnership.strong and len(cues_by_kind) > 1:
         del cues_by_kind[RelationshipKind.PARTNERSHIP]
     return cues_by_kind
+
+
+def _sided_pairs(
+    sentence: _Sentence,
+    cue: re.Match[str],
+    references: list[_Reference],
+    lists: list[set[int]],
+    side: _Side,
+) -> frozenset[frozenset[int]]:
+    """Return the pairs a sided cue relates: the company it names next to it, with the company
+    nearest on its other side and that company's list, or every other company when the other
+    side names none.
+
+    When no company stands near enough the cue ("early customers of the new chip"), a list on
+    the other side still plays its part beside the one other company named on that side: in
+    "Nvidia's chief said Microsoft, Google and Amazon were early customers of the chip", each
+    of the three with Nvidia. Otherwise the cue relates no pair.
+    """
+    # In the prepared sentence a phrase match starts at the space before the phrase.
+    cue_start = sentence.start + cue.start()
+    cue_end = sentence.start + cue.end() - 1
+    before = [reference for reference in references if reference[1] <= cue_start]
+    after = [reference for reference in references if reference[0] >= cue_end]
+    named, other_side = (after, before[::-1]) if side.after else (before[::-1], after)
+    listed = set()
+    if other_side:
+        nearest = other_side[0][2]
+        listed = {nearest}.union(*(members for members in lists if nearest in members))
+    if not named or named[0][3] is Via.ANAPHORA or not _near_cue(sentence, cue, named[0], side):
+        others = {company for _, _, company, _ in other_side} - listed
+        if len(listed) < 2 or len(others) != 1:
+            return frozenset()
+        named_id = others.pop()
+        return frozenset(frozenset((named_id, other)) for other in listed)
+    company_id = named[0][2]
+    counterparts = listed or {other for _, _, other, _ in references}
+    return frozenset(frozenset((company_id, other)) for other in counterparts - {company_id})
+
+
+def _near_cue(sentence: _Sentence, cue: re.Match[str], named: _Reference, side: _Side) -> bool:
+    """Tell whether the company a sided cue names stands close enough to it."""
+    start, end, _, _ = named
+    if side.after:
+        gap = sentence.text[cue.end() - 1 : start - sentence.start]
+        return len(gap.split()) <= _MAX_WORDS_TO_SIDE_AFTER
+    gap = sentence.text[end - sentence.start : cue.start()]
+    return len(gap.split()) <= _MAX_WORDS_TO_SIDE_BEFORE
 
 
 def _classify_purchase(

@@ -37,6 +37,10 @@ class EntityRecord:
     maker_id: int | None = None
     affiliation_id: int | None = None
     parent_id: int | None = None
+    # Products only: the family this product is a version or variant of.
+    variant_of_id: int | None = None
+    # Suggested by tagging and not yet accepted by a chief editor.
+    provisional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,28 @@ class EntityMatch:
     # 0..1; at or above SUBJECT_THRESHOLD the entity is a subject of the story.
     salience: float = 0.0
     confidence: float = 1.0
+    provisional: bool = False
+
+
+@dataclass(slots=True)
+class NewEntity:
+    """A name the knowledge base lacks, found with enough confidence to suggest it as a
+    provisional entity: a new version of a known product, or a person or company named with
+    a cue that says what it is ("chief executive X", "the start-up X")."""
+
+    kind: EntityKind
+    name: str
+    mentions: list[Span] = field(default_factory=list)
+    in_title: bool = False
+    # Products: the family it is a version of (the most specific product known), and its maker.
+    variant_of_id: int | None = None
+    maker_id: int | None = None
+    # People: the company their role names ("chief executive of Acme, Jane Doe").
+    affiliation_id: int | None = None
+    # The words that made it confident ("chief executive", "Inc."), or the family's name.
+    cue: str = ""
+    confidence: float = 0.0
+    salience: float = 0.0
 
 
 @dataclass(slots=True)
@@ -88,6 +114,8 @@ class Evidence:
     confidence: float = 0.0
     # True when the sentence is the title, where start/end index the title.
     in_title: bool = False
+    # True when a strong cue shows the relationship, one that names it outright.
+    strong: bool = False
 
 
 @dataclass(slots=True)
@@ -117,3 +145,5 @@ class TagResult:
     language: str
     entities: list[EntityMatch] = field(default_factory=list)
     relationships: list[RelationshipMatch] = field(default_factory=list)
+    # Suggested provisional entities: new product versions and confidently named newcomers.
+    new_entities: list[NewEntity] = field(default_factory=list)

@@ -96,6 +96,7 @@ LANGUAGES = st.sampled_from(["", "en", "fr", "fr-FR", "xx"])
 
 
 def assert_consistent(result: TagResult, text: str) -> None:
+    version_spans = _version_spans(result)
     for match in result.entities:
         assert 0.0 <= match.salience <= 1.0
         assert 0.0 < match.confidence <= 1.0
@@ -105,9 +106,29 @@ def assert_consistent(result: TagResult, text: str) -> None:
         for span in match.mentions:
             assert 0 <= span.start < span.end <= len(text)
             assert text[span.start : span.end] == span.text
-            assert name_forms(span.text)[1] in NAME_FORMS[match.entity_id]
+            if name_forms(span.text)[1] not in NAME_FORMS[match.entity_id]:
+                # A product's name extended over a new version: the version is suggested.
+                assert span in version_spans[match.entity_id]
     order = [(-match.salience, match.name) for match in result.entities]
     assert order == sorted(order)
+    for new in result.new_entities:
+        for span in new.mentions:
+            assert text[span.start : span.end] == span.text
+            assert new.name == " ".join(span.text.split())
+
+
+def _version_spans(result: TagResult) -> dict[int, set]:
+    """Return the spans of each product's new versions, checking that each starts with one of
+    the product's names, whole words, and goes on with more words."""
+    spans: dict[int, set] = {}
+    for new in result.new_entities:
+        if new.kind != EntityKind.PRODUCT:
+            continue
+        for span in new.mentions:
+            folded = name_forms(span.text)[1]
+            assert any(folded.startswith(f"{name} ") for name in NAME_FORMS[new.variant_of_id])
+            spans.setdefault(new.variant_of_id, set()).add(span)
+    return spans
 
 
 @settings(max_examples=300, deadline=None)
@@ -152,6 +173,64 @@ def test_an_alias_between_spaces_is_found_whatever_surrounds_it(before, alias, d
     result = tag(text, dictionary=DICTIONARY)
     assert alias.entity_id in {match.entity_id for match in result.entities}
     assert_consistent(result, text)
+
+
+VERSION_WORDS = st.lists(
+    st.sampled_from(
+        [
+            *("9", "3.5", "24H2", "S24", "Pro", "Max", "Ultra", "Gen", "2", "million"),
+            *("128GB", "pro", "%", ",", "000", "Nvidia", "H100", "."),
+        ]
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.text(ANY_CHARACTER, max_size=20),
+    version=VERSION_WORDS,
+    glue=st.sampled_from([" ", "\u00a0", "  ", ""]),
+    after=st.text(ANY_CHARACTER, max_size=20),
+    language=LANGUAGES,
+)
+def test_a_version_after_a_product_keeps_offsets_on_the_text(
+    before, version, glue, after, language
+):
+    text = f"{before} Nvidia H100 {glue.join(version)} {after}"
+    result = tag(text, dictionary=DICTIONARY, language=language)
+    assert 2 in {match.entity_id for match in result.entities}
+    assert_consistent(result, text)
+
+
+NEWCOMER_PIECES = st.sampled_from(
+    [
+        *("chief executive", "CEO", "le PDG", "la directrice générale", "the start-up"),
+        *("la société", "Inc.", "SA", "said in a statement", "a annoncé dans un communiqué"),
+        *(", who heads", ", qui dirige", "Jane Doe", "Jean-Luc Ébrard", "Acme Labs", "Nvidia"),
+        *("Ōtsuka", "İnan", "l’analyste", "’s", "\u00a0", "  ", "\n\n", ". ", "x"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.tuples(NEWCOMER_PIECES, st.sampled_from([" ", "", ", "])), max_size=20),
+    language=LANGUAGES,
+)
+def test_new_names_keep_offsets_on_the_text(pieces, language):
+    text = "".join(piece + glue for piece, glue in pieces)
+    result = tag(text, dictionary=DICTIONARY, language=language)
+    assert_consistent(result, text)
+    taken = [(span.start, span.end) for match in result.entities for span in match.mentions]
+    # A new person or company never covers an entity already tagged (a new product version
+    # does: its family's mention covers the same words).
+    for new in result.new_entities:
+        if new.kind == EntityKind.PRODUCT:
+            continue
+        for span in new.mentions:
+            assert not any(span.start < end and start < span.end for start, end in taken)
 
 
 def test_tag_sorts_entities_by_salience_then_name():

@@ -346,7 +346,11 @@ def test_a_generic_deal_word_yields_to_a_specific_kind():
     assert pairs(detect("SoftBank signed a deal to buy Arm.")) == {
         ("acquisition", "arm", "softbank")
     }
-    assert pairs(detect("SoftBank signed a deal with Arm.")) == {("partnership", "arm", "softbank")}
+
+
+def test_a_deal_alone_makes_no_partnership():
+    assert pairs(detect("SoftBank signed a deal with Arm.")) == set()
+    assert pairs(detect("SoftBank a signé un accord avec Arm.", "fr")) == set()
 
 
 def test_anaphora_pairs_with_the_previous_sentence_main_company():

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from entities.knowledge_base import get_dictionary
 from entities.language import detect_language
+from entities.models import Entity
+from entities.slugs import unique_slug
 from entities.tagging import tag
 from entities.tagging.discovery import discover_candidates
 
@@ -31,21 +33,45 @@ class Command(BaseCommand):
         dictionary = get_dictionary()
         result = tag(text, dictionary=dictionary, title=title, language=language)
         known_spans = [(s.start, s.end) for match in result.entities for s in match.mentions]
-        candidates = discover_candidates(text=text, language=language, known_spans=known_spans)
+        candidates = discover_candidates(
+            text=text, language=language, known_spans=known_spans, is_known=dictionary.knows
+        )
         output = {
             "language": language,
             "entities": [
-                {
-                    "kind": match.kind.value,
-                    "name": match.name,
-                    "slug": match.slug,
-                    "salience": round(match.salience, 3),
-                    "mentions": [
-                        {"start": span.start, "end": span.end, "text": span.text}
-                        for span in match.mentions
-                    ],
-                }
-                for match in result.entities
+                *(
+                    {
+                        "kind": match.kind.value,
+                        "name": match.name,
+                        "slug": match.slug,
+                        "salience": round(match.salience, 3),
+                        "mentions": [
+                            {"start": span.start, "end": span.end, "text": span.text}
+                            for span in match.mentions
+                        ],
+                        **({"provisional": True} if match.provisional else {}),
+                    }
+                    for match in result.entities
+                ),
+                # What tagging would suggest as new, provisional entities.
+                *(
+                    {
+                        "kind": new.kind.value,
+                        "name": new.name,
+                        "slug": unique_slug(
+                            new.name,
+                            fallback=new.kind.value,
+                            siblings=Entity.objects.filter(kind=new.kind),
+                        ),
+                        "salience": round(new.salience, 3),
+                        "mentions": [
+                            {"start": span.start, "end": span.end, "text": span.text}
+                            for span in new.mentions
+                        ],
+                        "provisional": True,
+                    }
+                    for new in result.new_entities
+                ),
             ],
             "relationships": [
                 {

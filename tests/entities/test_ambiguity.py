@@ -1,0 +1,118 @@
+"""Ambiguous aliases decided by the story's context, in English and French: the company, or
+the ordinary word (a river, a forest, a fruit) — and never a discovery candidate."""
+
+from entities.tagging import AliasRecord, Dictionary, EntityKind, EntityRecord
+from entities.tagging.discovery import discover_candidates
+from entities.tagging.matcher import CONFIDENCE_PEER, find_entities
+
+COMPANY, PERSON, PRODUCT = EntityKind.COMPANY, EntityKind.PERSON, EntityKind.PRODUCT
+ENTITIES = [
+    EntityRecord(1, COMPANY, "amazon", "Amazon"),
+    EntityRecord(2, COMPANY, "nvidia", "Nvidia"),
+    EntityRecord(3, COMPANY, "amazon-web-services", "Amazon Web Services", parent_id=1),
+    EntityRecord(4, PERSON, "andy-jassy", "Andy Jassy", affiliation_id=1),
+    EntityRecord(5, COMPANY, "orange", "Orange"),
+    EntityRecord(6, COMPANY, "samsung-electronics", "Samsung Electronics"),
+    EntityRecord(7, COMPANY, "ring", "Ring", parent_id=1),
+]
+ALIASES = [
+    AliasRecord(1, "Amazon", case_sensitive=True, ambiguous=True),
+    AliasRecord(2, "Nvidia"),
+    AliasRecord(3, "Amazon Web Services"),
+    AliasRecord(3, "AWS", case_sensitive=True),
+    AliasRecord(4, "Andy Jassy"),
+    AliasRecord(5, "Orange", case_sensitive=True, ambiguous=True),
+    AliasRecord(6, "Samsung Electronics"),
+    AliasRecord(6, "Samsung"),
+    AliasRecord(7, "Ring", case_sensitive=True, ambiguous=True),
+]
+DICTIONARY = Dictionary(ENTITIES, ALIASES)
+
+
+def slugs(text: str, language: str = "en", title: str = "") -> set[str]:
+    found = find_entities(text, dictionary=DICTIONARY, title=title, language=language)
+    return {match.slug for match in found.matches}
+
+
+def test_amazon_beside_a_peer_company_is_the_company():
+    text = "Nvidia sold more chips to its largest buyers, Microsoft and Amazon among them."
+    found = find_entities(text, dictionary=DICTIONARY, language="en")
+    amazon = next(match for match in found.matches if match.slug == "amazon")
+    assert amazon.confidence == CONFIDENCE_PEER
+
+
+def test_amazon_beside_its_cloud_arm_or_its_chief_is_the_company():
+    assert "amazon" in slugs("Amazon grew fast. AWS signed more contracts.")
+    assert "amazon" in slugs("Andy Jassy told staff that Amazon would hire fewer people.")
+
+
+def test_amazon_beside_cloud_or_retail_words_is_the_company():
+    assert slugs("Amazon expanded its cloud business this year.") == {"amazon"}
+    assert slugs("Amazon, le géant du commerce en ligne, recrute.", "fr") == {"amazon"}
+
+
+def test_the_amazon_river_or_forest_is_not_the_company_even_beside_a_peer():
+    text = "Nvidia pledged money to protect the Amazon rainforest from fires."
+    assert slugs(text) == {"nvidia"}
+    assert slugs("Samsung finance des ONG qui protègent la forêt autour de l'Amazon.", "fr") == {
+        "samsung-electronics"
+    }
+    text_fr = "Nvidia soutient des chercheurs qui étudient le fleuve Amazon et ses affluents."
+    assert slugs(text_fr, "fr") == {"nvidia"}
+
+
+def test_amazon_alone_without_context_is_not_tagged():
+    assert slugs("The Amazon flows through several countries.") == set()
+    assert slugs("L'Amazon traverse plusieurs pays.", "fr") == set()
+
+
+def test_a_name_inside_a_longer_capitalised_name_is_not_tagged():
+    assert slugs("Samsung showed its Galaxy Ring in Seoul.") == {"samsung-electronics"}
+    assert slugs("Samsung opened an office in Orange County.") == {"samsung-electronics"}
+    assert slugs("Samsung a ouvert un bureau à Orange County.", "fr") == {"samsung-electronics"}
+
+
+def test_a_capital_that_opens_the_sentence_does_not_make_a_longer_name():
+    assert "amazon" in slugs("Nvidia grew. When Amazon buys chips, prices rise.")
+
+
+def test_a_french_peer_company_supports_orange():
+    text = "Samsung a signé un contrat avec Orange pour ses réseaux."
+    assert slugs(text, "fr") == {"samsung-electronics", "orange"}
+
+
+def test_a_name_in_the_knowledge_base_is_never_a_candidate():
+    text = "The Amazon flows through several countries. Amazon is long. Zorblax Labs grew."
+    candidates = discover_candidates(
+        text=text, language="en", known_spans=[], is_known=DICTIONARY.knows
+    )
+    assert [candidate.text for candidate in candidates] == ["Zorblax Labs"]
+
+
+def test_a_name_in_the_knowledge_base_is_never_a_french_candidate():
+    text = "L'Amazon traverse le Brésil et Orange aussi. La société Zorblax Labs recrute."
+    candidates = discover_candidates(
+        text=text,
+        language="fr",
+        known_spans=[],
+        is_known=DICTIONARY.knows,
+        finder=_capitalised_finder("fr"),
+    )
+    texts = {candidate.text for candidate in candidates}
+    assert "Amazon" not in texts
+    assert "Orange" not in texts
+    assert "Zorblax Labs" in texts
+
+
+def test_the_dictionary_knows_every_alias_in_any_letter_case():
+    assert DICTIONARY.knows("Amazon")
+    assert DICTIONARY.knows("AMAZON")
+    assert DICTIONARY.knows("amazon web services")
+    assert not DICTIONARY.knows("Amazonia")
+    assert not DICTIONARY.knows("—")
+
+
+def _capitalised_finder(language: str):
+    from entities.tagging.discovery import CapitalisedSpanFinder
+
+    return CapitalisedSpanFinder(language)
