@@ -63,6 +63,7 @@ from .services import (
     cluster_set_lead,
     cluster_take_out,
     clusters_merge,
+    entities_accept,
     entity_merge,
     knowledge_save,
     mentions_save,
@@ -764,14 +765,14 @@ class AliasInline(admin.TabularInline):
 class EntityAdmin(admin.ModelAdmin):
     form = EntityAdminForm
     list_display = ["name", "kind", "slug", "sector", "parent", "maker", "affiliation"]
-    list_filter = ["kind", "sector"]
+    list_filter = ["kind", "provisional", "sector"]
     list_select_related = ["parent", "maker", "affiliation"]
     search_fields = ["name", "slug", "aliases__text"]
     autocomplete_fields = ["parent", "maker", "affiliation"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AliasInline]
     show_full_result_count = False
-    actions = ["merge"]
+    actions = ["accept", "merge"]
 
     def save_model(self, request, obj, form, change):
         knowledge_save(saved=[obj])
@@ -798,6 +799,13 @@ class EntityAdmin(admin.ModelAdmin):
         }:
             queryset = queryset.filter(kind=Entity.Kind.COMPANY)
         return queryset, may_have_duplicates
+
+    @admin.action(description="Accept the selected suggested entities", permissions=["change"])
+    def accept(self, request, queryset):
+        accepted = entities_accept(entities=queryset)
+        self.message_user(
+            request, f"Accepted {accepted} suggested entity(ies): readers see them now."
+        )
 
     @admin.action(description="Merge the selected entities into one…", permissions=["delete"])
     def merge(self, request, queryset):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from entities.models import Candidate, Relationship
+from entities.models import Candidate, Entity, Relationship
 
 from .models import Article
 
@@ -88,6 +88,14 @@ def desk_queues(user) -> list[Queue]:
                 Candidate.objects.filter(status=Candidate.Status.PENDING).count(),
                 reverse("admin:entities_candidate_changelist")
                 + f"?status__exact={Candidate.Status.PENDING}",
+            )
+        )
+    if user.has_perm("entities.change_entity"):
+        queues.append(
+            Queue(
+                "suggested entities to accept",
+                Entity.objects.filter(provisional=True).count(),
+                reverse("admin:entities_entity_changelist") + "?provisional__exact=1",
             )
         )
     if user.has_perm("entities.change_relationship"):

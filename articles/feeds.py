@@ -191,7 +191,7 @@ class EntityFeed(TimelineFeed):
     kind = Entity.Kind.COMPANY
 
     def subject(self, slug):
-        return get_object_or_404(Entity, kind=self.kind, slug=slug)
+        return get_object_or_404(Entity, kind=self.kind, slug=slug, provisional=False)
 
     def title(self, feed):
         return f"Newsdesk — {xml_safe(feed.subject.name)}"

@@ -94,7 +94,9 @@ class StoryFilter(django_filters.FilterSet):
         return self.stories_among(
             queryset,
             Article.objects.filter(
-                mentions__entity__slug=slug, mentions__status__in=VISIBLE_STATUSES
+                mentions__entity__slug=slug,
+                mentions__entity__provisional=False,
+                mentions__status__in=VISIBLE_STATUSES,
             ),
         )
 

@@ -173,6 +173,16 @@ def knowledge_save(*, saved=(), deleted=()) -> None:
     site_changed()
 
 
+def entities_accept(*, entities) -> int:
+    """Accept provisional entities that tagging suggested: readers see them and their
+    mentions from now on."""
+    accepted = entities.filter(provisional=True).update(provisional=False)
+    if accepted:
+        kb_changed()
+        site_changed()
+    return accepted
+
+
 class AlreadyInKnowledgeBase(ValidationError):
     """Accepting a candidate as new would duplicate entities the knowledge base has."""
 

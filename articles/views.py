@@ -279,6 +279,7 @@ class EntityTimelineView(TimelineMixin, ListView):
             Entity.objects.select_related("parent", "maker", "affiliation"),
             kind=self.kind,
             slug=self.kwargs["slug"],
+            provisional=False,
         )
         self.subjects_only = subjects_only(self.kind, self.request.GET)
         mentions = timeline(self.entity, subjects_only=self.subjects_only).one_per_story()

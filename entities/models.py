@@ -79,7 +79,12 @@ class Entity(models.Model):
                 fields=["sector"],
                 condition=Q(kind="company") & ~Q(sector=""),
                 name="entity_company_sector_idx",
-            )
+            ),
+            # Public lists leave out provisional entities' mentions (`Mention.objects.visible()`):
+            # their few ids without a read of the whole table.
+            models.Index(
+                fields=["id"], condition=Q(provisional=True), name="entity_provisional_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "slug"], name="entity_unique_slug_per_kind"),
@@ -95,8 +100,7 @@ class Entity(models.Model):
                 name="entity_parent_is_other_company",
             ),
             models.CheckConstraint(
-                condition=Q(variant_of__isnull=True)
-                | (Q(kind="product") & ~Q(variant_of=F("pk"))),
+                condition=Q(variant_of__isnull=True) | (Q(kind="product") & ~Q(variant_of=F("pk"))),
                 name="entity_variant_of_other_product",
             ),
         ]
@@ -237,7 +241,7 @@ class Relationship(models.Model):
             ),
         ]
         # The newest-first index (last_seen DESC NULLS LAST) is made on PostgreSQL only, by
-        # migration 0004: SQLite cannot put NULLS LAST in an index.
+        # migration 0002: SQLite cannot put NULLS LAST in an index.
         # The company directory counts each company's partners from these alone, one side of
         # each pair: their condition is `public()`'s.
         indexes = [

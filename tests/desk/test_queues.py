@@ -44,6 +44,7 @@ def newsroom_queues(n=1, label="Waiting"):
         )
         Article.objects.filter(pk=stalled.pk).update(tagging_requested_at=hours(-3))
         Candidate.objects.create(text=f"{label} Labs {i}")
+        EntityFactory(name=f"{label} Robotics {i}", provisional=True, aliases=[])
         Relationship.objects.create(
             company_a=EntityFactory(aliases=[]),
             company_b=EntityFactory(aliases=[]),
@@ -75,6 +76,7 @@ def test_the_chief_editor_s_desk_counts_every_queue_and_links_its_list(chief_cli
         "stories whose tagging failed": (1, f"{ARTICLES}?tagging_status=failed"),
         "stories whose tagging stalled": (1, f"{ARTICLES}?tagging_status=stalled"),
         "candidates waiting": (1, "/admin/entities/candidate/?status__exact=pending"),
+        "suggested entities to accept": (1, "/admin/entities/entity/?provisional__exact=1"),
         "relationships to review": (1, f"{RELATIONSHIPS}?status__exact=detected"),
     }
     # Each link lists exactly the stories, candidates or relationships it counted.

@@ -3,6 +3,7 @@ once, tagged as a suggestion that editors see at once, and kept from readers unt
 editor accepts it. A family's timeline and feed take in its accepted versions."""
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Mention
@@ -56,9 +57,16 @@ def test_a_provisional_variant_is_created_once_and_tagged_directly_later(kb, pub
     assert Alias.objects.filter(entity=variant).count() == 1
 
 
-def test_readers_see_a_provisional_entitys_mentions_only_once_it_is_accepted(kb, publish, client):
+def test_readers_see_a_provisional_entitys_mentions_only_once_it_is_accepted(
+    kb, publish, client, chief_editor
+):
     story = publish("Apple shows a second headset", VERSION_STORY)
     [variant] = provisional()
+    # Its own page, its feed and the "also" filter do not know it yet either.
+    assert client.get("/products/vision-pro-2/").status_code == 404
+    assert client.get("/products/vision-pro-2/rss/").status_code == 404
+    family_page = client.get("/products/apple-vision-pro/?also=vision-pro-2")
+    assert story.title not in family_page.content.decode()
     assert not Mention.objects.visible().filter(entity=variant).exists()
     assert not Mention.objects.published().filter(entity=variant).exists()
     page = client.get(story.get_absolute_url()).content.decode()
@@ -68,9 +76,19 @@ def test_readers_see_a_provisional_entitys_mentions_only_once_it_is_accepted(kb,
     # Editors see the suggestion at once.
     assert story.mentions.filter(entity=variant, status=Mention.Status.SUGGESTED).exists()
 
-    Entity.objects.filter(pk=variant.pk).update(provisional=False)
-    kb_changed()
+    # A chief editor accepts it from the entity list.
+    desk = Client()
+    desk.force_login(chief_editor)
+    accepted = desk.post(
+        "/admin/entities/entity/?provisional__exact=1",
+        {"action": "accept", "_selected_action": [variant.pk]},
+    )
+    assert accepted.status_code == 302
+    variant.refresh_from_db()
+    assert not variant.provisional
     assert Mention.objects.published().filter(entity=variant).exists()
+    assert story.title in client.get("/products/vision-pro-2/").content.decode()
+    assert client.get("/products/vision-pro-2/rss/").status_code == 200
     assert "/products/vision-pro-2/" in client.get("/sitemap-entities.xml").content.decode()
 
 
