@@ -63,6 +63,12 @@ def main() -> None:
         default="10000,200000",
         help="corpus sizes the intake look-ups are timed at (comma-separated)",
     )
+    parser.add_argument(
+        "--intake-feed-items",
+        type=int,
+        default=1_000,
+        help="feed items the worker polls and ingests in the intake section",
+    )
     arguments = parser.parse_args()
     config = bench_database()
     if create_database(config):
@@ -89,15 +95,18 @@ def main() -> None:
             alias_count=alias_count,
             extra_records=knowledge_base.starter_records(first_id=alias_count + 1),
         )
+    # Before intake: its feed items name the knowledge base's companies, for tagging.
+    progress("loading the knowledge base into the database")
+    figures["kb"] = with_retries(knowledge_base.load_into_database)
     if "intake" in sections:
+        progress(f"intake: polling and ingesting {arguments.intake_feed_items:,} feed items")
+        print(intake.feeds_table(with_retries(intake.run_feeds, arguments.intake_feed_items)))
         sizes = [int(size) for size in arguments.intake_sizes.split(",")]
         progress(f"intake: duplicate and cluster look-ups at {sizes} articles")
         print(intake.table(with_retries(intake.run, sizes)))
         if sections == ["intake"]:
-            # The intake section makes its own corpus: no site to seed.
+            # The intake section makes its own stories: no site to seed.
             return
-    progress("loading the knowledge base into the database")
-    figures["kb"] = with_retries(knowledge_base.load_into_database)
     progress("seeding the site (skipped when already seeded)")
     figures["seed"] = with_retries(seed.seed, force=arguments.reseed)
     figures["seed"]["database_mb"] = seed.database_size_mb()

@@ -274,7 +274,7 @@ CELERY_BEAT_SCHEDULE = {
     # Each feed has its own interval: this only looks, every minute, for those that are due.
     "poll-due-feeds": {
         "task": "intake.tasks.poll_due_feeds",
-        "schedule": 60,
+        "schedule": env.int("INTAKE_POLL_SECONDS", default=60),
     },
 }
 
