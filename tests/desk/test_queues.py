@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, Mention, RelationshipEvidence
 from entities.models import Alias, Candidate, Relationship
+from intake.models import Feed
 from tests.factories import ArticleFactory, EntityFactory, OutletFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,13 @@ def newsroom_queues(n=1, label="Waiting"):
         Article.objects.filter(pk=stalled.pk).update(tagging_requested_at=hours(-3))
         Candidate.objects.create(text=f"{label} Labs {i}")
         EntityFactory(name=f"{label} Robotics {i}", provisional=True, aliases=[])
+        Feed.objects.create(outlet=outlet, url=f"https://wire.example/{label}/{i}.xml")
+        Feed.objects.create(
+            outlet=outlet,
+            url=f"https://wire.example/{label}/{i}-broken.xml",
+            consecutive_failures=3,
+            last_error="HTTP 500",
+        )
         Relationship.objects.create(
             company_a=EntityFactory(aliases=[]),
             company_b=EntityFactory(aliases=[]),
@@ -77,6 +85,7 @@ def test_the_chief_editor_s_desk_counts_every_queue_and_links_its_list(chief_cli
         "stories whose tagging stalled": (1, f"{ARTICLES}?tagging_status=stalled"),
         "candidates waiting": (1, "/admin/entities/candidate/?status__exact=pending"),
         "suggested entities to accept": (1, "/admin/entities/entity/?provisional__exact=1"),
+        "feeds failing": (1, "/admin/intake/feed/?health=failing"),
         "relationships to review": (1, f"{RELATIONSHIPS}?status__exact=detected"),
     }
     # Each link lists exactly the stories, candidates or relationships it counted.
@@ -100,6 +109,7 @@ def test_an_editor_s_desk_shows_only_the_queues_of_the_role(editor_client):
     assert set(queues(editor_client.get(DESK))) == {
         "incoming stories",
         "stories scheduled",
+        "feeds failing",
         "stories whose tagging failed",
         "stories whose tagging stalled",
     }

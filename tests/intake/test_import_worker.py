@@ -8,6 +8,7 @@ from django.core.management import call_command
 from articles.models import Article
 from tests.entities.kb import make_small_kb
 from tests.intake.pages import STORY_EN_TEXT
+from tests.intake.test_clusters import HEADSET_DEAL_EN, HEADSET_DEAL_REWRITE
 from tests.services import real_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -37,3 +38,29 @@ def test_import_waits_for_the_worker_to_tag_what_it_created(tmp_path, capsys):
     assert set(Article.objects.values_list("tagging_status", flat=True)) == {
         Article.TaggingStatus.DONE
     }
+
+
+def test_import_returns_with_two_outlets_reports_of_one_event_in_one_story(tmp_path, capsys):
+    make_small_kb()
+    path = tmp_path / "articles.jsonl"
+    reports = [(HEADSET_DEAL_EN, "wire.example"), (HEADSET_DEAL_REWRITE, "gazette.example")]
+    path.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "title": title,
+                    "body": body,
+                    "url": f"https://{outlet}/headsets",
+                    "outlet": outlet,
+                    "language": "en",
+                }
+            )
+            for (title, body), outlet in reports
+        ),
+        encoding="utf-8",
+    )
+    with real_worker():
+        call_command("import_articles", str(path), "--wait-timeout", "60")
+    assert "Created 2, duplicates 0, refused 0." in capsys.readouterr().out
+    [cluster] = {article.cluster_id for article in Article.objects.all()}
+    assert cluster is not None

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
 
+from articles.clusters import article_cluster
 from articles.models import Article
 from articles.tasks import tag_article
 from intake.services import IngestRefused, article_ingest, outlet_for
@@ -60,6 +61,11 @@ class Command(BaseCommand):
                 created.append(ingested.article.pk)
         if created and not no_wait and not tag_article.app.conf.task_always_eager:
             self._wait_for_tagging(created, wait_timeout)
+            # The worker clusters each story just after marking it tagged: done here too, in
+            # order, so that every story is in its cluster when this returns (a story already
+            # placed stays where it is).
+            for article_id in created:
+                article_cluster(article_id=article_id)
         self.stdout.write(
             f"Created {len(created)}, duplicates {duplicates}, refused {len(refused)}."
         )
@@ -67,7 +73,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  line {number}: {reason}")
 
     def _wait_for_tagging(self, article_ids, timeout):
-        """Wait until the worker has tagged (and so clustered) every article created."""
+        """Wait until the worker has tagged every article created."""
         waiting = Article.objects.filter(pk__in=article_ids, tagging_status__in=WAITING)
         deadline = time.monotonic() + timeout
         with tqdm(total=len(article_ids), unit="article", desc="Tagging") as progress:
