@@ -113,6 +113,11 @@ def _padded_phrases(list_name: str) -> _Phrases:
 _PADDED_CUES = {kind: _padded_phrases(f"context/{kind.value}") for kind in EntityKind}
 # Words that show an ambiguous name in its ordinary sense: a river, a fruit, the weather.
 _PADDED_ORDINARY = _padded_phrases("context/ordinary")
+# Words that introduce a company ("the start-up", "la société"): a product's name right after
+# them names a company sharing it ("the start-up Gemini"), not the product.
+_COMPANY_INTRODUCTIONS = tuple(
+    sorted({" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")})
+)
 # What may stand before a word that opens a sentence.
 _SENTENCE_OPENING = frozenset(".!?:;…\n\"«“‘'([")
 
@@ -149,6 +154,11 @@ class _Candidate:
     def overlaps(self, other: _Candidate) -> bool:
         """Tell whether both candidates share characters of the same title or body."""
         return self.in_title == other.in_title and self.start < other.end and other.start < self.end
+
+    def introduced_as_company(self) -> bool:
+        """Tell whether the words right before the name introduce a company."""
+        before = " " + " ".join(self.search_form[: self.search_start].split()[-4:])
+        return before.endswith(tuple(f" {cue}" for cue in _COMPANY_INTRODUCTIONS))
 
     def has_cue(self, kind: EntityKind) -> bool:
         """Tell whether a cue word of kind stands near the name."""
@@ -290,6 +300,10 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
     pending: list[tuple[int, AliasEntry]] = []
     for index, candidate in enumerate(chosen):
         for entry in candidate.entries:
+            if entities[entry.entity_id].kind == EntityKind.PRODUCT and (
+                candidate.introduced_as_company()
+            ):
+                continue
             if not entry.ambiguous:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
             elif not _shows_ordinary_sense(candidate, text):

@@ -14,6 +14,8 @@ ENTITIES = [
     EntityRecord(5, COMPANY, "orange", "Orange"),
     EntityRecord(6, COMPANY, "samsung-electronics", "Samsung Electronics"),
     EntityRecord(7, COMPANY, "ring", "Ring", parent_id=1),
+    EntityRecord(8, COMPANY, "google", "Google"),
+    EntityRecord(9, PRODUCT, "gemini", "Gemini", maker_id=8),
 ]
 ALIASES = [
     AliasRecord(1, "Amazon", case_sensitive=True, ambiguous=True),
@@ -25,6 +27,8 @@ ALIASES = [
     AliasRecord(6, "Samsung Electronics"),
     AliasRecord(6, "Samsung"),
     AliasRecord(7, "Ring", case_sensitive=True, ambiguous=True),
+    AliasRecord(8, "Google"),
+    AliasRecord(9, "Gemini", case_sensitive=True),
 ]
 DICTIONARY = Dictionary(ENTITIES, ALIASES)
 
@@ -116,3 +120,15 @@ def _capitalised_finder(language: str):
     from entities.tagging.discovery import CapitalisedSpanFinder
 
     return CapitalisedSpanFinder(language)
+
+
+def test_a_product_name_introduced_as_a_company_is_not_the_product():
+    # Another firm sharing the product's name: a company the knowledge base lacks.
+    assert "gemini" not in slugs("The start-up Gemini, a crypto exchange, cut 10% of its staff.")
+    assert "gemini" not in slugs("La start-up Gemini a réduit ses effectifs.", language="fr")
+    assert "gemini" not in slugs("Les clients de la société Gemini sont inquiets.", language="fr")
+
+
+def test_the_product_named_plainly_is_still_the_product():
+    assert "gemini" in slugs("Google released Gemini to more users this week.")
+    assert "gemini" in slugs("Google a ouvert Gemini à plus d'utilisateurs.", language="fr")
