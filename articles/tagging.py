@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
@@ -41,7 +41,9 @@ def article_tag(*, article_id: int) -> bool:
             title=article.title,
             language=article.language,
         )
-        suggested = [_provisional_match(new) for new in result.new_entities]
+        # In one order everywhere, so that two workers never wait on each other's locks.
+        new_entities = sorted(result.new_entities, key=lambda new: (new.kind.value, new.name))
+        suggested = [_provisional_match(new) for new in new_entities]
         _save_mentions(article, [*result.entities, *suggested])
         redated = _save_relationships(article, result.relationships)
         _mark_tagged(article)
@@ -228,8 +230,15 @@ def entity_get_or_create_provisional(*, new: NewEntity) -> Entity:
     time: editors see it at once, readers only once a chief editor accepts it.
 
     It gets the name as a case-sensitive alias, so that later stories are tagged with it
-    directly; every process's dictionary is rebuilt once the transaction commits.
+    directly; every process's dictionary is rebuilt once the transaction commits. Two workers
+    suggesting the same name at once make one entity: on PostgreSQL the second waits, on a
+    lock held until the first commits, and then finds it (SQLite writes one at a time).
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"provisional {new.kind} {new.name}"]
+            )
     existing = Entity.objects.filter(kind=new.kind, aliases__text=new.name).first()
     if existing is not None:
         return existing
