@@ -118,6 +118,12 @@ _PADDED_ORDINARY = _padded_phrases("context/ordinary")
 _COMPANY_INTRODUCTIONS = tuple(
     sorted({" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")})
 )
+# A company's name right before one of these names a venue, tournament or event, not the company.
+_NAMED_AFTER = re.compile(
+    r"[ \t\u00a0]+(?:"
+    + "|".join(map(re.escape, sorted(word_list("context/named_after"), key=len, reverse=True)))
+    + r")(?![\w/])"
+)
 # What may stand before a word that opens a sentence.
 _SENTENCE_OPENING = frozenset(".!?:;…\n\"«“‘'([")
 
@@ -300,9 +306,10 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
     pending: list[tuple[int, AliasEntry]] = []
     for index, candidate in enumerate(chosen):
         for entry in candidate.entries:
-            if entities[entry.entity_id].kind == EntityKind.PRODUCT and (
-                candidate.introduced_as_company()
-            ):
+            kind = entities[entry.entity_id].kind
+            if kind == EntityKind.PRODUCT and candidate.introduced_as_company():
+                continue
+            if kind == EntityKind.COMPANY and _names_venue_or_event(candidate, text):
                 continue
             if not entry.ambiguous:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
@@ -332,6 +339,12 @@ def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
         return True
     # Title-case headlines capitalise every word: only the body is read for longer names.
     return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
+
+
+def _names_venue_or_event(candidate: _Candidate, text: str) -> bool:
+    """Tell whether a company's name is part of a venue's or event's ("Oracle Park")."""
+    # Title-case headlines capitalise every word: only the body is read.
+    return not candidate.in_title and _NAMED_AFTER.match(text, candidate.end) is not None
 
 
 def _inside_longer_name(text: str, start: int, end: int) -> bool:

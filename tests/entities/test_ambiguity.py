@@ -132,3 +132,18 @@ def test_a_product_name_introduced_as_a_company_is_not_the_product():
 def test_the_product_named_plainly_is_still_the_product():
     assert "gemini" in slugs("Google released Gemini to more users this week.")
     assert "gemini" in slugs("Google a ouvert Gemini à plus d'utilisateurs.", language="fr")
+
+
+def test_a_company_name_that_names_a_venue_or_event_is_not_the_company():
+    assert "samsung-electronics" not in slugs("The final was played at the Samsung Arena.")
+    assert "google" not in slugs("The start-up showed its robot at Google I/O this week.")
+    assert "orange" not in slugs("Le match s'est joué à l'Orange Vélodrome.", language="fr")
+    # Named for itself elsewhere in the story, it is the company.
+    assert "google" in slugs("At Google I/O, Google showed a new phone.")
+    assert "samsung-electronics" in slugs("Samsung Arena opened; Samsung paid for it.")
+
+
+def test_weather_warnings_are_not_orange():
+    text = "Forecasters issued a storm warning for Orange County and the coast."
+    assert "orange" not in slugs(text)
+    assert "orange" not in slugs("Six départements en vigilance Orange pour orages.", language="fr")
