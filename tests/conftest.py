@@ -60,6 +60,25 @@ def chief_client(client, chief_editor):
     return client
 
 
+@pytest.fixture
+def role_client(client, db):
+    """Log the client in as one of the roles of the permission matrices: "anonymous",
+    "editor", "chief" or "superuser"."""
+
+    def log_in(role):
+        user = {
+            "anonymous": None,
+            "editor": lambda: UserFactory(username="editor", groups=["Editor"]),
+            "chief": lambda: UserFactory(username="chief", groups=["Chief editor"]),
+            "superuser": lambda: UserFactory(username="root", is_superuser=True),
+        }[role]
+        if user is not None:
+            client.force_login(user())
+        return client
+
+    return log_in
+
+
 @pytest.fixture(scope="module")
 def newsroom(django_db_setup, django_db_blocker):
     """Tagged public stories and hidden ones (draft, in review, archived, embargoed).

@@ -15,27 +15,11 @@ from articles import tagging
 from articles.models import Article, Mention
 from entities.models import Relationship
 from tests.admin_forms import article_form
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory
 
 ROLES = ["anonymous", "editor", "chief", "superuser"]
 STAFF = {"editor", "chief", "superuser"}
 CHIEF = {"chief", "superuser"}
-
-
-@pytest.fixture
-def role_client(client, db):
-    def log_in(role):
-        user = {
-            "anonymous": None,
-            "editor": lambda: UserFactory(username="editor", groups=["Editor"]),
-            "chief": lambda: UserFactory(username="chief", groups=["Chief editor"]),
-            "superuser": lambda: UserFactory(username="root", is_superuser=True),
-        }[role]
-        if user is not None:
-            client.force_login(user())
-        return client
-
-    return log_in
 
 
 @pytest.fixture

@@ -24,22 +24,6 @@ ROLES = ["anonymous", "editor", "chief", "superuser"]
 
 
 @pytest.fixture
-def role_client(client, db):
-    def log_in(role):
-        user = {
-            "anonymous": None,
-            "editor": lambda: UserFactory(username="editor", groups=["Editor"]),
-            "chief": lambda: UserFactory(username="chief", groups=["Chief editor"]),
-            "superuser": lambda: UserFactory(username="root", is_superuser=True),
-        }[role]
-        if user is not None:
-            client.force_login(user())
-        return client
-
-    return log_in
-
-
-@pytest.fixture
 def objects(db):
     """One object of every admin model, in each state that matters to permissions."""
     outlet = OutletFactory(name="Wire")
