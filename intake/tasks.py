@@ -13,7 +13,7 @@ def poll_due_feeds() -> int:
     """Send a poll for every feed whose time has come: one task each, so one cannot stop others."""
     feed_ids = services.feeds_due_claim()
     for feed_id in feed_ids:
-        poll_feed.delay(feed_id)
+        poll_feed.delay_on_commit(feed_id)
     return len(feed_ids)
 
 
