@@ -300,7 +300,7 @@ def test_timed_out_feed_is_a_recorded_error(settings, httpserver):
     assert result.http_status is None
 
 
-def test_one_broken_feed_does_not_stop_the_others(httpserver):
+def test_one_broken_feed_does_not_stop_the_others(httpserver, django_capture_on_commit_callbacks):
     httpserver.expect_request("/broken.xml").respond_with_data("down", status=500)
     serve(
         httpserver,
@@ -311,21 +311,25 @@ def test_one_broken_feed_does_not_stop_the_others(httpserver):
     broken = make_feed(httpserver, "/broken.xml")
     working = make_feed(httpserver, "/feed.xml", outlet=broken.outlet)
 
-    assert poll_due_feeds() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_due_feeds() == 2
 
     assert broken.polls.get().error
     assert working.polls.get().items_new == 2
     assert Article.objects.count() == 2
 
 
-def test_only_active_due_feeds_are_polled_and_each_is_held_back(httpserver):
+def test_only_active_due_feeds_are_polled_and_each_is_held_back(
+    httpserver, django_capture_on_commit_callbacks
+):
     serve(httpserver, "/feed.xml", rss([]), content_type="application/rss+xml")
     later = timezone.now() + dt.timedelta(hours=1)
     make_feed(httpserver, "/later.xml", next_poll_at=later)
     make_feed(httpserver, "/paused.xml", active=False)
     due = make_feed(httpserver, "/feed.xml")
 
-    assert poll_due_feeds() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_due_feeds() == 1
     assert list(FeedPoll.objects.values_list("feed", flat=True)) == [due.pk]
     # Polled: its next time is its interval away, so the next minute's look skips it.
     assert poll_due_feeds() == 0
