@@ -107,8 +107,11 @@ def main() -> None:
         if sections == ["intake"]:
             # The intake section makes its own stories: no site to seed.
             return
+    # Generated entities made anew (the starter knowledge base grew or shrank) took the site's
+    # mentions and relationships with them: the site is seeded again.
+    regenerated = figures["kb"].pop("regenerated")
     progress("seeding the site (skipped when already seeded)")
-    figures["seed"] = with_retries(seed.seed, force=arguments.reseed)
+    figures["seed"] = with_retries(seed.seed, force=arguments.reseed or regenerated)
     figures["seed"]["database_mb"] = seed.database_size_mb()
     figures["seed"].update(seed.data_set())
     if "task" in sections:

@@ -67,7 +67,8 @@ def generated_alias_count() -> int:
 
 
 def load_into_database() -> dict[str, int]:
-    """Load the starter KB and the generated entities unless they are there; return counts."""
+    """Load the starter KB and the generated entities unless they are there; return counts,
+    and whether the generated entities were made anew (`regenerated`)."""
     starter = starter_rows()
     starter_aliases = sum(len(row.get("aliases", [])) for _, row in starter)
     if (
@@ -79,9 +80,14 @@ def load_into_database() -> dict[str, int]:
         alias_count=generated_alias_count()
     )
     present = Entity.objects.filter(slug__regex=GENERATED_SLUG_REGEX).count()
-    if present != len(generated_entities):
+    regenerated = present != len(generated_entities)
+    if regenerated:
         _insert_generated(generated_entities, generated_aliases)
-    return {"entities": Entity.objects.count(), "aliases": Alias.objects.count()}
+    return {
+        "entities": Entity.objects.count(),
+        "aliases": Alias.objects.count(),
+        "regenerated": regenerated,
+    }
 
 
 @transaction.atomic

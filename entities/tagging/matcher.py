@@ -163,7 +163,10 @@ class _Candidate:
 
     def introduced_as_company(self) -> bool:
         """Tell whether the words right before the name introduce a company."""
-        before = " " + " ".join(self.search_form[: self.search_start].split()[-4:])
+        window = self.search_form[
+            max(0, self.search_start - _CUE_WINDOW_CHARACTERS) : self.search_start
+        ]
+        before = " " + " ".join(window.split()[-4:])
         return before.endswith(tuple(f" {cue}" for cue in _COMPANY_INTRODUCTIONS))
 
     def has_cue(self, kind: EntityKind) -> bool:
