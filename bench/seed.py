@@ -195,9 +195,9 @@ def _drop_secondary_indexes(cursor) -> list[str]:
 
 def _insert_outlets_and_topics(cursor) -> None:
     cursor.execute(
-        "INSERT INTO articles_outlet (name, homepage, default_language)"
+        "INSERT INTO articles_outlet (name, homepage, default_language, trusted)"
         " SELECT 'Seed outlet ' || n, 'https://outlet' || n || '.bench.example/',"
-        " CASE WHEN n %% 3 = 0 THEN 'fr' ELSE 'en' END FROM generate_series(1, %s) n"
+        " CASE WHEN n %% 3 = 0 THEN 'fr' ELSE 'en' END, false FROM generate_series(1, %s) n"
         " ON CONFLICT (name) DO NOTHING",
         [OUTLETS],
     )
@@ -217,13 +217,15 @@ def _insert_stories(cursor) -> None:
         INSERT INTO articles_article (
             title, slug, standfirst, body, source_url, outlet_id, byline, language,
             published_at, status, created_at, updated_at, fingerprint, tagging_status,
-            tagging_error, tagged_at, tagged_fingerprint, version)
+            tagging_error, tagged_at, tagged_fingerprint, version, canonical_url, origin,
+            clustered_by_editor)
         SELECT title, 'seed-story-' || n, standfirst, body, %(prefix)s || n, outlet_id,
             'Reporter ' || (n %% 300), language,
             CASE WHEN status = 'draft' THEN NULL ELSE published_at END, status,
             published_at - interval '1 hour', published_at - interval '1 hour',
             encode(sha256(convert_to(title || E'\n\n' || body, 'UTF8')), 'hex'), 'done', '',
-            published_at, encode(sha256(convert_to(title || E'\n\n' || body, 'UTF8')), 'hex'), 1
+            published_at, encode(sha256(convert_to(title || E'\n\n' || body, 'UTF8')), 'hex'), 1,
+            %(prefix)s || n, 'desk', false
         FROM (
             SELECT n, language, outlet_id, published_at, status,
                 'Story ' || n || ': ' || pg_temp.bench_words(language, 7, n) AS title,
