@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from articles.models import Article, StoryCluster
 from tests.conftest import SCREENSHOTS, require_service
 from tests.public_site import build_newsroom
 
@@ -20,7 +21,16 @@ JAVA = "/usr/bin/java"
 
 
 def public_pages(newsroom) -> dict[str, str]:
-    """Return every kind of public page by the name of its screenshot."""
+    """Return every kind of public page by the name of its screenshot.
+
+    The English and French reports of the headset deal are one story, as an editor grouped
+    them, so that the home page shows its "More coverage".
+    """
+    lead, other = newsroom.stories["meta-lg"], newsroom.stories["meta-lg-fr"]
+    story = StoryCluster.objects.create(lead=lead, lead_chosen_by_editor=True)
+    Article.objects.filter(pk__in=[lead.pk, other.pk]).update(
+        cluster=story, clustered_by_editor=True
+    )
     return {
         "home": "/",
         "story": newsroom.stories["meta-lg"].get_absolute_url(),
