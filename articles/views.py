@@ -35,7 +35,7 @@ from .selectors import (
     story_relationships,
     timeline,
 )
-from .story_list import story_list
+from .story_list import story_list, with_more_coverage
 
 
 def feed_links(request, name: str, title: str, *, with_filters: bool = True, **kwargs) -> dict:
@@ -144,12 +144,15 @@ def story_context(request, story: Article, relationships=None) -> dict:
         for mention in mentions
         for start, end in mention.offsets
     ]
+    [story] = with_more_coverage([story])
+    coverage = {other.pk for other in story.more_coverage}
     return {
         "story": story,
         "paragraphs": linked_paragraphs(story.body, links),
         "mentions": mentions,
         "relationships": story_relationships(story, among=relationships),
-        "related": related_stories(story),
+        # Other outlets' reports of the same story are listed as such, not again as related.
+        "related": [other for other in related_stories(story) if other.pk not in coverage],
         "json_ld": news_article_json_ld(request, story, mentions),
     }
 

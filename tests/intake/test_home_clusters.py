@@ -90,6 +90,22 @@ def test_more_coverage_never_shows_an_article_readers_cannot_see(client, story):
     assert story["draft"].get_absolute_url() not in html
 
 
+def test_a_story_page_lists_the_other_outlets_public_reports_once(client, story):
+    response = client.get(story["second"].get_absolute_url())
+    assert [other.pk for other in response.context["story"].more_coverage] == [
+        story["third"].pk,
+        story["lead"].pk,
+    ]
+    # Listed as more coverage, not again among the related stories; drafts never.
+    assert not {other.pk for other in response.context["related"]} & {
+        story["third"].pk,
+        story["lead"].pk,
+    }
+    html = response.content.decode()
+    assert "More coverage" in html
+    assert story["draft"].get_absolute_url() not in html
+
+
 def test_a_story_whose_lead_is_not_public_is_listed_by_its_newest_public_article(client, story):
     Article.objects.filter(pk=story["lead"].pk).update(status=Article.Status.DRAFT)
     response = client.get("/")
