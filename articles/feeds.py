@@ -170,7 +170,7 @@ class SearchFeed(StoryFeed):
         words = search_words(feed.query)
         if not words:
             return Article.objects.none()
-        return search_stories(Article.objects.published(), words).one_per_story()
+        return search_stories(Article.objects.published(), words)
 
 
 class TimelineFeed(StoryFeed):

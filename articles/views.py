@@ -167,7 +167,7 @@ class SearchView(FilteredStoriesMixin, ListView):
         stories = self.filtered(self.published_stories())
         if not self.query:
             return stories.none()
-        return search_stories(stories, self.query).one_per_story().values_list("pk", flat=True)
+        return search_stories(stories, self.query).values_list("pk", flat=True)
 
     def get_context_data(self, **kwargs):
         feed = feed_links(self.request, "public:search", f"Stories matching “{self.query}”")

@@ -106,21 +106,6 @@ def test_a_story_page_lists_the_other_outlets_public_reports_once(client, story)
     assert story["draft"].get_absolute_url() not in html
 
 
-def test_search_lists_a_story_once_by_the_article_that_matches(client, story):
-    found = client.get("/search/?q=headset").context["stories"]
-    assert [article.pk for article in found] == [story["lead"].pk]
-    assert [article.pk for article in found[0].more_coverage] == [
-        story["third"].pk,
-        story["second"].pk,
-    ]
-    # Only the second outlet's report says "Circuit": it stands for the story alone.
-    Article.objects.filter(pk=story["second"].pk).update(body="Circuit boards for headsets.")
-    rebuilt = client.get("/search/?q=circuit").context["stories"]
-    assert [article.pk for article in rebuilt] == [story["second"].pk]
-    feed = feedparser.parse(client.get("/search/rss/?q=headset").content)
-    assert [entry.title for entry in feed.entries] == [story["lead"].title]
-
-
 def test_a_story_whose_lead_is_not_public_is_listed_by_its_newest_public_article(client, story):
     Article.objects.filter(pk=story["lead"].pk).update(status=Article.Status.DRAFT)
     response = client.get("/")
