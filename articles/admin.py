@@ -63,7 +63,6 @@ from .services import (
     cluster_set_lead,
     cluster_take_out,
     clusters_merge,
-    entities_accept,
     entity_merge,
     knowledge_save,
     mentions_save,
@@ -73,6 +72,7 @@ from .services import (
     relationships_set_status,
 )
 from .source_urls import InvalidSourceURL, normalize_source_url
+from .tagging import entities_accept
 from .views import story_context
 
 

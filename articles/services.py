@@ -17,7 +17,7 @@ from entities.tagging.normalize import name_forms
 from .cache import site_changed
 from .clusters import cluster_refresh_lead
 from .models import Article, Mention, RelationshipEvidence, StoryCluster
-from .tagging import relationships_refresh_seen
+from .tagging import entities_accept_by_policy, relationships_refresh_seen
 from .tasks import tag_article
 
 Status = Article.Status
@@ -113,6 +113,8 @@ def _publication_changed(article: Article) -> None:
             "relationship_id", flat=True
         )
     )
+    if article.is_public:
+        entities_accept_by_policy(articles=Article.objects.filter(pk=article.pk))
     site_changed()
 
 
@@ -171,16 +173,6 @@ def knowledge_save(*, saved=(), deleted=()) -> None:
         record.delete()
     kb_changed()
     site_changed()
-
-
-def entities_accept(*, entities) -> int:
-    """Accept provisional entities that tagging suggested: readers see them and their
-    mentions from now on."""
-    accepted = entities.filter(provisional=True).update(provisional=False)
-    if accepted:
-        kb_changed()
-        site_changed()
-    return accepted
 
 
 class AlreadyInKnowledgeBase(ValidationError):

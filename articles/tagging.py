@@ -2,8 +2,9 @@
 
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q, Value
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -47,6 +48,8 @@ def article_tag(*, article_id: int) -> bool:
         _save_mentions(article, [*result.entities, *suggested])
         redated = _save_relationships(article, result.relationships)
         _mark_tagged(article)
+        if article.is_public:
+            entities_accept_by_policy(articles=Article.objects.filter(pk=article.pk))
         if article.is_public or redated:
             site_changed()
     return True
@@ -260,6 +263,40 @@ def entity_get_or_create_provisional(*, new: NewEntity) -> Entity:
     Alias.objects.create(entity=entity, text=new.name, case_sensitive=True)
     transaction.on_commit(kb_changed)
     return entity
+
+
+def entities_accept(*, entities) -> int:
+    """Accept provisional entities that tagging suggested: readers see them and their
+    mentions from now on."""
+    accepted = entities.filter(provisional=True).update(provisional=False)
+    if accepted:
+        # Tagging accepts them inside its transaction: a dictionary rebuilt before the commit
+        # would keep them provisional.
+        transaction.on_commit(kb_changed)
+        site_changed()
+    return accepted
+
+
+def entities_accept_by_policy(*, articles) -> int:
+    """Accept the provisional entities these stories name that enough outlets' public stories
+    name (NEWSDESK_ACCEPT_SUGGESTED_AFTER_OUTLETS; 0: only a chief editor accepts them), a
+    mention an editor rejected not counting; return how many."""
+    outlets = settings.NEWSDESK_ACCEPT_SUGGESTED_AFTER_OUTLETS
+    if not outlets:
+        return 0
+    named_widely = (
+        Mention.objects.filter(
+            entity__provisional=True,
+            entity_id__in=Mention.objects.filter(article__in=articles).values("entity_id"),
+            article__in=Article.objects.published(),
+        )
+        .exclude(status=Mention.Status.REJECTED)
+        .values("entity_id")
+        .annotate(outlets=Count("article__outlet", distinct=True))
+        .filter(outlets__gte=outlets)
+        .values_list("entity_id", flat=True)
+    )
+    return entities_accept(entities=Entity.objects.filter(pk__in=list(named_widely)))
 
 
 def _save_relationships(article: Article, matches: list[RelationshipMatch]) -> bool:

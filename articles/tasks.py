@@ -78,10 +78,13 @@ def discover_candidates(article_id: int) -> int:
 def sweep_stale_tagging() -> int:
     """Re-enqueue articles left pending or running, e.g. saved while the broker was down.
 
-    It also dates the relationships of stories whose embargo lifted lately.
+    It also dates the relationships of stories whose embargo lifted lately, and accepts the
+    suggested entities those stories name, if policy says enough outlets name them now.
     """
-    tagging.relationships_refresh_lifted_embargoes(
-        since=timezone.now() - timezone.timedelta(days=1)
+    since = timezone.now() - timezone.timedelta(days=1)
+    tagging.relationships_refresh_lifted_embargoes(since=since)
+    tagging.entities_accept_by_policy(
+        articles=Article.objects.published().filter(published_at__gt=since)
     )
     threshold = timezone.now() - timezone.timedelta(seconds=settings.NEWSDESK_TAGGING_STALE_SECONDS)
     article_ids = list(Article.objects.stale_tagging(threshold).values_list("pk", flat=True)[:1000])

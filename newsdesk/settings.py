@@ -284,6 +284,11 @@ NEWSDESK_MAX_BODY_CHARS = env.int("NEWSDESK_MAX_BODY_CHARS", default=200_000)
 NEWSDESK_TAGGING_STALE_SECONDS = env.int("NEWSDESK_TAGGING_STALE_SECONDS", default=300)
 # Discovery (names missing from the knowledge base) runs after tagging, on its own queue.
 NEWSDESK_DISCOVERY_ENABLED = env.bool("NEWSDESK_DISCOVERY_ENABLED", default=True)
+# A new name tagging suggests reaches readers once this many outlets' public stories name it
+# (0: only once a chief editor accepts it).
+NEWSDESK_ACCEPT_SUGGESTED_AFTER_OUTLETS = env.int(
+    "NEWSDESK_ACCEPT_SUGGESTED_AFTER_OUTLETS", default=0
+)
 # How long a public page or feed may be served from the cache at most (0: never cached). A
 # change to what it shows, or the next embargo's end, expires it sooner.
 NEWSDESK_PUBLIC_CACHE_SECONDS = env.int("NEWSDESK_PUBLIC_CACHE_SECONDS", default=300)
