@@ -256,6 +256,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "outlet",
         "published_at",
         "entity_count",
+        "story",
     ]
     list_filter = [
         "status",
@@ -278,6 +279,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # The tagging state is the desk's (desk.html), with its re-run button.
     readonly_fields = [
         "status",
+        "story",
         "created_by",
         "created_at",
         "updated_by",
@@ -286,7 +288,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "expected_version"]}),
         ("Source", {"fields": ["source_url", "outlet", "byline", "language"]}),
-        ("Publication", {"fields": ["status", "published_at"]}),
+        ("Publication", {"fields": ["status", "published_at", "story"]}),
         (
             "Record",
             {
@@ -314,7 +316,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return super().get_queryset(request).annotate(entity_total=Subquery(entities))
+        # The story cluster's size, the same way.
+        reports = (
+            Article.objects.filter(cluster=OuterRef("cluster"))
+            .order_by()
+            .values("cluster")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(entity_total=Subquery(entities), cluster_size=Subquery(reports))
+        )
 
     @admin.display(description="status", ordering="status")
     def publication(self, article):
@@ -344,6 +358,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description="entities")
     def entity_count(self, article):
         return article.entity_total or 0
+
+    @admin.display(description="story")
+    def story(self, article):
+        """The story cluster other outlets' reports share with this one, linked."""
+        if article is None or article.cluster_id is None:
+            return "—"
+        size = getattr(article, "cluster_size", None)
+        if size is None:
+            size = Article.objects.filter(cluster_id=article.cluster_id).count()
+        return format_html(
+            '<a href="{}">{} reports</a>',
+            reverse("admin:articles_storycluster_change", args=[article.cluster_id]),
+            size,
+        )
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Mention, RelationshipEvidence
+from articles.models import Article, Mention, RelationshipEvidence, StoryCluster
 from entities.models import Alias, Candidate, Relationship
 from intake.models import Feed
 from tests.factories import ArticleFactory, EntityFactory, OutletFactory, UserFactory
@@ -154,11 +154,26 @@ def test_the_article_list_shows_state_outlet_and_number_of_entities(chief_client
         "outlet",
         "published_at",
         "entity_count",
+        "story",
     ]
     assert 'class="field-entity_count">2<' in row
     assert "Failed <span" in row
     assert "Worker lost" in row
     assert ">Wire<" in row
+
+
+def test_the_article_list_and_page_show_each_report_s_story(chief_client):
+    wire, ledger = OutletFactory(name="Wire"), OutletFactory(name="Ledger")
+    first = ArticleFactory(title="Chip deal, by Wire", outlet=wire, origin=Article.Origin.FEED)
+    second = ArticleFactory(title="Chip deal, by Ledger", outlet=ledger)
+    alone = ArticleFactory(title="Another story", outlet=wire)
+    story = StoryCluster.objects.create(lead=first)
+    Article.objects.filter(pk__in=[first.pk, second.pk]).update(cluster=story)
+    link = f'<a href="/admin/articles/storycluster/{story.pk}/change/">2 reports</a>'
+    listing = chief_client.get(f"{ARTICLES}?incoming=yes").content.decode()
+    assert re.search(r"<tr>.*?Chip deal, by Wire.*?</tr>", listing, re.S).group().count(link) == 1
+    assert alone.title not in listing
+    assert link in chief_client.get(f"{ARTICLES}{second.pk}/change/").content.decode()
 
 
 def test_the_stalled_filter_lists_the_sweep_s_stalled_stories(chief_client):
