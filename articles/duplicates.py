@@ -76,12 +76,18 @@ def find_duplicate(
 def article_index_text(*, article_id: int) -> None:
     """Store the band keys of an article's text, so that later copies of it are found.
 
-    Safe to run twice: the article's keys are replaced.
+    Safe to run twice: the article's keys are replaced, and left as they are when its text
+    has not changed since (a feed's story is indexed at intake, then again once tagged).
     """
     article = Article.objects.filter(pk=article_id).only("title", "body").first()
     if article is None:
         return
     keys = band_keys(text_minhash(article.title, article.body))
+    stored = dict(
+        ArticleShingleBand.objects.filter(article_id=article_id).values_list("band", "key")
+    )
+    if stored == dict(enumerate(keys)):
+        return
     with transaction.atomic():
         ArticleShingleBand.objects.filter(article_id=article_id).delete()
         ArticleShingleBand.objects.bulk_create(
