@@ -157,7 +157,9 @@ def outlet_for(*, name_or_domain: str) -> Outlet:
         raise IngestRefused(f"The outlet's name is longer than {OUTLET_NAME_MAX_CHARS} characters.")
     domain = value.lower().removeprefix("www.")
     if DOMAIN.match(domain):
-        for outlet in Outlet.objects.exclude(homepage=""):
+        # Called for every line of an import: only the outlets whose homepage names the
+        # domain are read, and their host is checked exactly.
+        for outlet in Outlet.objects.filter(homepage__icontains=domain):
             host = (urlsplit(outlet.homepage).hostname or "").removeprefix("www.")
             if host == domain:
                 return outlet
