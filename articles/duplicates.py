@@ -23,12 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import source_urls
 from .models import Article, ArticleShingleBand, Outlet
-from .source_urls import canonical_url
-
-_canonical_url = canonical_url  # find_duplicate's argument of the same name hides it
-
-__all__ = ["Duplicate", "article_index_text", "canonical_url", "find_duplicate", "text_minhash"]
 
 NUM_PERM = 64
 # Words per shingle: three keeps a rewrite apart from a copy with a few edits.
@@ -60,7 +56,7 @@ def find_duplicate(
     A near-copy of an article on another outlet is `syndicated`: to be linked to it, not
     dropped.
     """
-    addresses = {_canonical_url(address) for address in (url, canonical_url)} - {""}
+    addresses = {source_urls.canonical_url(address) for address in (url, canonical_url)} - {""}
     if addresses:
         same_url = Article.objects.filter(canonical_url__in=addresses).order_by("pk").first()
         if same_url is not None:

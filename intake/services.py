@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.duplicates import Duplicate, article_index_text, canonical_url, find_duplicate
+from articles.duplicates import Duplicate, article_index_text, find_duplicate
 from articles.models import Article, Outlet
 from articles.services import article_save, public_record_save
-from articles.source_urls import InvalidSourceURL, normalize_source_url
+from articles.source_urls import InvalidSourceURL, canonical_url, normalize_source_url
 from articles.tasks import RETRYABLE_ERRORS
 from entities.forms import INVISIBLE_CHARACTERS, without_hidden_characters
 

@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.duplicates import article_index_text, canonical_url, find_duplicate
+from articles.duplicates import article_index_text, find_duplicate
 from articles.models import Article, ArticleShingleBand
 from articles.services import article_save
+from articles.source_urls import canonical_url
 from intake.services import article_ingest
 from tests.factories import ArticleFactory, OutletFactory
 
