@@ -23,7 +23,7 @@ from articles.source_urls import InvalidSourceURL, canonical_url, normalize_sour
 from articles.tasks import RETRYABLE_ERRORS
 from entities.forms import INVISIBLE_CHARACTERS, without_hidden_characters
 
-from .extract import KNOWN_LANGUAGES, Extracted, ExtractionError, html_text, page_extract
+from .extract import Extracted, ExtractionError, html_text, known_language, page_extract
 from .fetch import HTML_TYPES, PAGE_TYPES, Fetcher, FetchError
 from .models import Feed, FeedPoll
 
@@ -129,9 +129,7 @@ def _cleaned(url, title, body, published_at, language, byline):
             published_at = published_at.replace(tzinfo=dt.UTC)
         if published_at > timezone.now() + FUTURE_TOLERANCE:
             raise IngestRefused(f"The publication date {published_at:%Y-%m-%d} is in the future.")
-    language = (language or "").lower()[:2]
-    if language not in KNOWN_LANGUAGES:
-        language = ""  # detected from the text when the story is saved
+    language = known_language(language)  # else detected from the text when the story is saved
     byline = " ".join(without_hidden_characters(byline or "").split())[:BYLINE_MAX_CHARS]
     return source_url, title, body, published_at, language, byline
 
