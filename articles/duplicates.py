@@ -23,12 +23,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import source_urls
 from .models import Article, ArticleShingleBand, Outlet
-from .source_urls import canonical_url
-
-_canonical_url = canonical_url  # find_duplicate's argument of the same name hides it
-
-__all__ = ["Duplicate", "article_index_text", "canonical_url", "find_duplicate", "text_minhash"]
 
 NUM_PERM = 64
 # Words per shingle: three keeps a rewrite apart from a copy with a few edits.
@@ -60,7 +56,7 @@ def find_duplicate(
     A near-copy of an article on another outlet is `syndicated`: to be linked to it, not
     dropped.
     """
-    addresses = {_canonical_url(address) for address in (url, canonical_url)} - {""}
+    addresses = {source_urls.canonical_url(address) for address in (url, canonical_url)} - {""}
     if addresses:
         same_url = Article.objects.filter(canonical_url__in=addresses).order_by("pk").first()
         if same_url is not None:
@@ -76,12 +72,18 @@ def find_duplicate(
 def article_index_text(*, article_id: int) -> None:
     """Store the band keys of an article's text, so that later copies of it are found.
 
-    Safe to run twice: the article's keys are replaced.
+    Safe to run twice: the article's keys are replaced, and left as they are when its text
+    has not changed since (a feed's story is indexed at intake, then again once tagged).
     """
     article = Article.objects.filter(pk=article_id).only("title", "body").first()
     if article is None:
         return
     keys = band_keys(text_minhash(article.title, article.body))
+    stored = dict(
+        ArticleShingleBand.objects.filter(article_id=article_id).values_list("band", "key")
+    )
+    if stored == dict(enumerate(keys)):
+        return
     with transaction.atomic():
         ArticleShingleBand.objects.filter(article_id=article_id).delete()
         ArticleShingleBand.objects.bulk_create(

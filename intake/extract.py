@@ -59,9 +59,7 @@ def page_extract(*, html: bytes | str, url: str) -> Extracted:
     body = "\n\n".join(paragraphs)
     if len(body.split()) < MIN_STORY_WORDS:
         raise ExtractionError(f"No story text was found on {url}.")
-    language = (document.language or "").lower()[:2]
-    if language not in KNOWN_LANGUAGES:
-        language = detect_language(f"{title}\n{body}")
+    language = known_language(document.language) or detect_language(f"{title}\n{body}")
     return Extracted(
         title=title,
         body=body,
@@ -70,6 +68,12 @@ def page_extract(*, html: bytes | str, url: str) -> Extracted:
         language=language,
         canonical_url=document.url or url,
     )
+
+
+def known_language(declared: str | None) -> str:
+    """Return a declared language ("en-GB", "FR") as a Newsdesk code, or "" if none of them."""
+    language = (declared or "").lower()[:2]
+    return language if language in KNOWN_LANGUAGES else ""
 
 
 def parse_date(value: str | None) -> dt.datetime | None:

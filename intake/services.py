@@ -16,14 +16,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.duplicates import Duplicate, article_index_text, canonical_url, find_duplicate
+from articles.duplicates import Duplicate, article_index_text, find_duplicate
 from articles.models import Article, Outlet
 from articles.services import article_save, public_record_save
-from articles.source_urls import InvalidSourceURL, normalize_source_url
+from articles.source_urls import InvalidSourceURL, canonical_url, normalize_source_url
 from articles.tasks import RETRYABLE_ERRORS
 from entities.forms import INVISIBLE_CHARACTERS, without_hidden_characters
 
-from .extract import KNOWN_LANGUAGES, Extracted, ExtractionError, html_text, page_extract
+from .extract import Extracted, ExtractionError, html_text, known_language, page_extract
 from .fetch import HTML_TYPES, PAGE_TYPES, Fetcher, FetchError
 from .models import Feed, FeedPoll
 
@@ -129,9 +129,7 @@ def _cleaned(url, title, body, published_at, language, byline):
             published_at = published_at.replace(tzinfo=dt.UTC)
         if published_at > timezone.now() + FUTURE_TOLERANCE:
             raise IngestRefused(f"The publication date {published_at:%Y-%m-%d} is in the future.")
-    language = (language or "").lower()[:2]
-    if language not in KNOWN_LANGUAGES:
-        language = ""  # detected from the text when the story is saved
+    language = known_language(language)  # else detected from the text when the story is saved
     byline = " ".join(without_hidden_characters(byline or "").split())[:BYLINE_MAX_CHARS]
     return source_url, title, body, published_at, language, byline
 
@@ -157,7 +155,9 @@ def outlet_for(*, name_or_domain: str) -> Outlet:
         raise IngestRefused(f"The outlet's name is longer than {OUTLET_NAME_MAX_CHARS} characters.")
     domain = value.lower().removeprefix("www.")
     if DOMAIN.match(domain):
-        for outlet in Outlet.objects.exclude(homepage=""):
+        # Called for every line of an import: only the outlets whose homepage names the
+        # domain are read, and their host is checked exactly.
+        for outlet in Outlet.objects.filter(homepage__icontains=domain):
             host = (urlsplit(outlet.homepage).hostname or "").removeprefix("www.")
             if host == domain:
                 return outlet

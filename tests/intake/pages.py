@@ -152,3 +152,8 @@ def english_feed_items(httpserver) -> list[dict]:
         },
         {"title": "An item whose link the feed forgot", "summary": "Nothing to follow."},
     ]
+
+
+def serve_english_feed(httpserver, path: str = "/feed.xml") -> None:
+    """Serve an RSS feed of `english_feed_items` (and the page its summary-only item needs)."""
+    serve(httpserver, path, rss(english_feed_items(httpserver)), content_type="application/rss+xml")

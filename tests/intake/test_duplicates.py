@@ -1,11 +1,14 @@
 """A story reached twice is recognised: by its canonical URL, then by near-copy text."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.duplicates import article_index_text, canonical_url, find_duplicate
+from articles.duplicates import article_index_text, find_duplicate
 from articles.models import Article, ArticleShingleBand
 from articles.services import article_save
+from articles.source_urls import canonical_url
 from intake.services import article_ingest
 from tests.factories import ArticleFactory, OutletFactory
 
@@ -188,6 +191,22 @@ def test_indexing_twice_keeps_one_key_per_band(original):
     again = list(ArticleShingleBand.objects.filter(article=original).values_list("band", "key"))
     assert sorted(again) == sorted(bands)
     assert len({band for band, _ in bands}) == len(bands) > 1
+
+
+def test_indexing_an_unchanged_text_again_writes_nothing(original):
+    with CaptureQueriesContext(connection) as queries:
+        article_index_text(article_id=original.pk)
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+
+
+def test_indexing_an_edited_text_replaces_its_keys(original):
+    before = set(ArticleShingleBand.objects.filter(article=original).values_list("band", "key"))
+    Article.objects.filter(pk=original.pk).update(body=UNRELATED_BODY)
+    article_index_text(article_id=original.pk)
+    after = set(ArticleShingleBand.objects.filter(article=original).values_list("band", "key"))
+    assert after != before
+    assert len(after) == len(before)
 
 
 def test_tagging_indexes_the_text(kb, django_capture_on_commit_callbacks):

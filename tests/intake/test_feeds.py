@@ -22,6 +22,7 @@ from tests.intake.pages import (
     paragraphs_html,
     rss,
     serve,
+    serve_english_feed,
     serve_site,
 )
 
@@ -46,12 +47,7 @@ def poll(feed):
 
 
 def test_poll_creates_drafts_from_items_and_records_the_broken_one(httpserver):
-    serve(
-        httpserver,
-        "/feed.xml",
-        rss(english_feed_items(httpserver)),
-        content_type="application/rss+xml",
-    )
+    serve_english_feed(httpserver)
     feed = make_feed(httpserver)
 
     result = poll(feed)
@@ -85,12 +81,7 @@ def test_poll_creates_drafts_from_items_and_records_the_broken_one(httpserver):
 
 
 def test_summary_only_item_gets_its_text_from_the_page_without_what_surrounds_it(httpserver):
-    serve(
-        httpserver,
-        "/feed.xml",
-        rss(english_feed_items(httpserver)),
-        content_type="application/rss+xml",
-    )
+    serve_english_feed(httpserver)
     poll(make_feed(httpserver))
 
     story = Article.objects.get(title__startswith="Harbourline")
@@ -124,12 +115,7 @@ def test_second_poll_answered_304_creates_nothing(httpserver):
 
 
 def test_second_full_poll_knows_every_item_and_fetches_no_page_again(httpserver):
-    serve(
-        httpserver,
-        "/feed.xml",
-        rss(english_feed_items(httpserver)),
-        content_type="application/rss+xml",
-    )
+    serve_english_feed(httpserver)
     feed = make_feed(httpserver)
     poll(feed)
     httpserver.clear_log()
@@ -142,12 +128,7 @@ def test_second_full_poll_knows_every_item_and_fetches_no_page_again(httpserver)
 
 
 def test_trusted_outlet_items_go_to_review(httpserver):
-    serve(
-        httpserver,
-        "/feed.xml",
-        rss(english_feed_items(httpserver)),
-        content_type="application/rss+xml",
-    )
+    serve_english_feed(httpserver)
     poll(make_feed(httpserver, outlet=OutletFactory(name="Trusted Wire", trusted=True)))
     assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.IN_REVIEW}
 
@@ -302,12 +283,7 @@ def test_timed_out_feed_is_a_recorded_error(settings, httpserver):
 
 def test_one_broken_feed_does_not_stop_the_others(httpserver, django_capture_on_commit_callbacks):
     httpserver.expect_request("/broken.xml").respond_with_data("down", status=500)
-    serve(
-        httpserver,
-        "/feed.xml",
-        rss(english_feed_items(httpserver)),
-        content_type="application/rss+xml",
-    )
+    serve_english_feed(httpserver)
     broken = make_feed(httpserver, "/broken.xml")
     working = make_feed(httpserver, "/feed.xml", outlet=broken.outlet)
 

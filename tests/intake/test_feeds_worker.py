@@ -13,7 +13,7 @@ from articles.models import Article
 from intake.models import Feed, FeedPoll
 from tests.entities.kb import make_small_kb
 from tests.factories import OutletFactory
-from tests.intake.pages import english_feed_items, rss, serve, serve_site
+from tests.intake.pages import serve_english_feed, serve_site
 from tests.services import real_worker, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -86,12 +86,7 @@ def test_beat_polls_a_feed_creating_its_articles_once_and_nothing_after(
     settings.INTAKE_ALLOW_LOOPBACK = True
     make_small_kb()
     serve_site(httpserver)
-    serve(
-        httpserver,
-        "/feed.xml",
-        rss(english_feed_items(httpserver)),
-        content_type="application/rss+xml",
-    )
+    serve_english_feed(httpserver)
     # No wait between polls: due again at every one of beat's looks.
     feed = Feed.objects.create(
         outlet=OutletFactory(), url=httpserver.url_for("/feed.xml"), interval_minutes=0

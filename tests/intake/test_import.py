@@ -78,6 +78,15 @@ def test_outlet_given_by_domain_is_found_by_its_homepage(imported):
     assert Outlet.objects.count() == 1
 
 
+def test_outlet_given_by_domain_is_not_one_whose_domain_merely_contains_it(imported):
+    OutletFactory(name="Profil", homepage="https://www.profil.example/")
+    OutletFactory(name="Le Fil ailleurs", homepage="https://other.example/fil.example")
+    imported(BLEU_COBALT)
+    outlet = Article.objects.get().outlet
+    assert (outlet.name, outlet.homepage) == ("www.fil.example", "https://fil.example")
+    assert Outlet.objects.count() == 3
+
+
 def test_second_import_of_the_same_file_creates_nothing(imported):
     imported(HARBOURLINE, BLEU_COBALT)
     out = imported(HARBOURLINE, {**BLEU_COBALT, "url": BLEU_COBALT["url"] + "?utm_source=x"})
