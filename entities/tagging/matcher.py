@@ -114,9 +114,13 @@ _PADDED_CUES = {kind: _padded_phrases(f"context/{kind.value}") for kind in Entit
 # Words that show an ambiguous name in its ordinary sense: a river, a fruit, the weather.
 _PADDED_ORDINARY = _padded_phrases("context/ordinary")
 # Words that introduce a company ("the start-up", "la société"): a product's name right after
-# them names a company sharing it ("the start-up Gemini"), not the product.
+# them names a company sharing it ("the start-up Gemini"), not the product. Each cue starts
+# with a space, so that it ends the words before the name only as whole words.
 _COMPANY_INTRODUCTIONS = tuple(
-    sorted({" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")})
+    f" {cue}"
+    for cue in sorted(
+        {" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")}
+    )
 )
 # A company's name right before one of these names a venue, tournament or event, not the company.
 _NAMED_AFTER = re.compile(
@@ -167,7 +171,7 @@ class _Candidate:
             max(0, self.search_start - _CUE_WINDOW_CHARACTERS) : self.search_start
         ]
         before = " " + " ".join(window.split()[-4:])
-        return before.endswith(tuple(f" {cue}" for cue in _COMPANY_INTRODUCTIONS))
+        return before.endswith(_COMPANY_INTRODUCTIONS)
 
     def has_cue(self, kind: EntityKind) -> bool:
         """Tell whether a cue word of kind stands near the name."""
