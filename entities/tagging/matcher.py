@@ -419,7 +419,11 @@ def _extend_versions(
     """Extend each product that counts over the version written after it (see the module's
     docstring); return the new versions, one per name, with their mentions."""
     entities = dictionary.entities
-    starts = {(c.in_title, c.start) for c, verdict in zip(chosen, verdicts, strict=True) if verdict}
+    # Where the names that count start, in the title (True) and in the body (False).
+    starts: dict[bool, set[int]] = {True: set(), False: set()}
+    for c, verdict in zip(chosen, verdicts, strict=True):
+        if verdict:
+            starts[c.in_title].add(c.start)
     new_versions: dict[tuple[str, int], NewEntity] = {}
     for index, (candidate, verdict) in enumerate(zip(chosen, verdicts, strict=True)):
         product_ids = {entry.entity_id for entry, _ in verdict}
@@ -436,8 +440,7 @@ def _extend_versions(
         if not words:
             continue
         known_id, known_words = _known_version(product_id, words, dictionary)
-        taken = {start for in_title, start in starts if in_title == candidate.in_title}
-        version_end = _version_end(source, words[known_words:], taken)
+        version_end = _version_end(source, words[known_words:], starts[candidate.in_title])
         end = version_end or (words[known_words - 1][2] if known_words else candidate.end)
         if end == candidate.end:
             continue
