@@ -491,11 +491,12 @@ def _known_version(
     """Return the most specific known version the words name after a product, and how many
     of the words name it."""
     used = 0
-    while dictionary.versions.get(product_id) and used < len(words):
-        suffixes = dictionary.versions[product_id]
-        folded = [tuple(folded_words(word)) for word, _, _ in words[used:]]
-        for length in range(min(len(folded), dictionary.longest_version), 0, -1):
-            key = tuple(part for word in folded[:length] for part in word)
+    # Folded once, when the product has versions at all: most have none.
+    folded: list[tuple[str, ...]] = []
+    while (suffixes := dictionary.versions.get(product_id)) and used < len(words):
+        folded = folded or [tuple(folded_words(word)) for word, _, _ in words]
+        for length in range(min(len(words) - used, dictionary.longest_version), 0, -1):
+            key = tuple(part for word in folded[used : used + length] for part in word)
             if key in suffixes:
                 product_id, used = suffixes[key], used + length
                 break
