@@ -54,7 +54,6 @@ _WINDOW = 80
 # Searched in the stretch before a cue, up to the cue: `$` is where the cue starts.
 _PERSON_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_PERSON}),{_GAP}$")
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
-_COMPANY_BEFORE_SUFFIX = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
 _PERSON_AFTER = re.compile(rf"{_GAP}(?P<name>{_PERSON})")
 _COMPANY_AFTER = re.compile(rf"{_GAP}(?P<name>{_COMPANY})")
 # A role's company, then the person: "chief executive of Acme, Jane Doe".
@@ -74,6 +73,8 @@ class _Cue(NamedTuple):
     # How the name is found from the cue: a pattern matched after it, or searched before it.
     name_after: re.Pattern[str] | None = None
     name_before: re.Pattern[str] | None = None
+    # A statement after the name ("Acme said"): a person's name may stand there too.
+    statement: bool = False
 
 
 _CUES = {
@@ -81,10 +82,10 @@ _CUES = {
     "person_roles_after": _Cue(EntityKind.PERSON, CONFIDENCE_PERSON_ROLE, None, _PERSON_BEFORE),
     "company_cues_before": _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_CUE, _COMPANY_AFTER),
     "company_cues_after": _Cue(
-        EntityKind.COMPANY, CONFIDENCE_COMPANY_STATEMENT, None, _COMPANY_BEFORE
+        EntityKind.COMPANY, CONFIDENCE_COMPANY_STATEMENT, None, _COMPANY_BEFORE, statement=True
     ),
 }
-_SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, None, _COMPANY_BEFORE_SUFFIX)
+_SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, None, _COMPANY_BEFORE)
 
 
 def _phrases(name: str, languages: tuple[str, ...], *, lower: bool = True) -> str:
@@ -159,7 +160,7 @@ def find_newcomers(
             end <= start
             or name in found
             or _overlaps(start, end, taken)
-            or not _is_likely(name, cue.kind, text, statement=cue.name_before is _COMPANY_BEFORE)
+            or not _is_likely(name, cue.kind, text, statement=cue.statement)
             or is_known(name)
         ):
             continue
