@@ -61,6 +61,7 @@ from typing import NamedTuple
 from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
+from .text import UPPER_CASE_LETTER
 from .types import EntityKind, EntityMatch, NewEntity, Span
 
 CUE_WINDOW_WORDS = 6
@@ -88,7 +89,7 @@ _VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
 # The next word after a position, spaces only between: a version never crosses punctuation.
 _NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+([^\W_]+(?:\.\d+)*)")
 _MAX_VERSION_WORDS = 4
-_VERSION_START = re.compile(r"[ \t\u00a0\u202f]+[0-9A-ZÀ-ÖØ-Þ]")
+_VERSION_START = re.compile(rf"[ \t\u00a0\u202f]+[0-9{UPPER_CASE_LETTER}]")
 
 # Enough characters of search form for CUE_WINDOW_WORDS words on each side of a mention.
 _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS

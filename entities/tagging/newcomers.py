@@ -27,7 +27,7 @@ import ahocorasick
 
 from .discovery import NEVER_NAMES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
-from .text import APOSTROPHE, APOSTROPHES
+from .text import APOSTROPHE, APOSTROPHES, UPPER_CASE_LETTER
 from .types import EntityKind, NewEntity, Span
 
 CONFIDENCE_PERSON_ROLE = 0.8
@@ -35,15 +35,14 @@ CONFIDENCE_COMPANY_SUFFIX = 0.85
 CONFIDENCE_COMPANY_CUE = 0.8
 CONFIDENCE_COMPANY_STATEMENT = 0.7
 
-_UPPER = "A-ZÀ-ÖØ-Þ"
 _SPACES = " \u00a0\u202f"
 _GAP = f"[{_SPACES}]+"
 _WORD_CHARACTER = re.compile(r"\w")
 # A capitalised word of a person's name: "Jane", "O'Brien", "Bong-seok".
-_PERSON_WORD = rf"[{_UPPER}][^\W\d_]*(?:[-'’][^\W\d_]+)*"
+_PERSON_WORD = rf"[{UPPER_CASE_LETTER}][^\W\d_]*(?:[-'’][^\W\d_]+)*"
 _PERSON = rf"{_PERSON_WORD}(?:{_GAP}{_PERSON_WORD}){{1,3}}"
 # A word of a company's name: capitalised, a number, or camel case ("Acme", "3M", "xAI").
-_COMPANY_WORD = rf"(?:[{_UPPER}0-9][\w&]*(?:[-.][\w&]+)*|[a-z]+[{_UPPER}]\w*)"
+_COMPANY_WORD = rf"(?:[{UPPER_CASE_LETTER}0-9][\w&]*(?:[-.][\w&]+)*|[a-z]+[{UPPER_CASE_LETTER}]\w*)"
 _COMPANY = rf"{_COMPANY_WORD}(?:{_GAP}{_COMPANY_WORD}){{0,3}}"
 _POSSESSIVE = re.compile(rf"{APOSTROPHE}s$")
 _WORD = re.compile(r"\S+")
@@ -251,7 +250,10 @@ def _is_likely(name: str, kind: EntityKind, text: str, *, statement: bool) -> bo
     if " " in name:
         return not is_person_shaped(name)
     distinctive = any(char.isdigit() or char.isupper() for char in name[1:])
-    return distinctive or re.search(rf"[{_UPPER}]\w+{_GAP}{re.escape(name)}(?!\w)", text) is None
+    return (
+        distinctive
+        or re.search(rf"[{UPPER_CASE_LETTER}]\w+{_GAP}{re.escape(name)}(?!\w)", text) is None
+    )
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
