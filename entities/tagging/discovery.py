@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from .lexicons import language_code, word_list
+from .normalize import LEGAL_SUFFIXES
 from .text import (
     APOSTROPHE,
     APOSTROPHES,
@@ -75,7 +76,6 @@ NEVER_NAMES = _RUN_BREAKERS | PLACES | GENERIC_TERMS
 _CONNECTORS = _word_set("connectors")
 _CONJUNCTIONS = _word_set("conjunctions")
 _MAX_LINKS_IN_A_ROW = 2
-LEGAL_SUFFIXES = _word_set("legal_suffixes")
 COMPANY_WORDS = LEGAL_SUFFIXES | _word_set("company_words")
 MODEL_WORDS = _word_set("model_words")
 _NON_NAME_WORDS = COMPANY_WORDS | MODEL_WORDS

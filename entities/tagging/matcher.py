@@ -61,6 +61,7 @@ from typing import NamedTuple
 from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
+from .text import UPPER_CASE_LETTER
 from .types import EntityKind, EntityMatch, NewEntity, Span
 
 CUE_WINDOW_WORDS = 6
@@ -88,7 +89,7 @@ _VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
 # The next word after a position, spaces only between: a version never crosses punctuation.
 _NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+([^\W_]+(?:\.\d+)*)")
 _MAX_VERSION_WORDS = 4
-_VERSION_START = re.compile(r"[ \t\u00a0\u202f]+[0-9A-ZÀ-ÖØ-Þ]")
+_VERSION_START = re.compile(rf"[ \t\u00a0\u202f]+[0-9{UPPER_CASE_LETTER}]")
 
 # Enough characters of search form for CUE_WINDOW_WORDS words on each side of a mention.
 _CUE_WINDOW_CHARACTERS = 16 * CUE_WINDOW_WORDS
@@ -114,9 +115,13 @@ _PADDED_CUES = {kind: _padded_phrases(f"context/{kind.value}") for kind in Entit
 # Words that show an ambiguous name in its ordinary sense: a river, a fruit, the weather.
 _PADDED_ORDINARY = _padded_phrases("context/ordinary")
 # Words that introduce a company ("the start-up", "la société"): a product's name right after
-# them names a company sharing it ("the start-up Gemini"), not the product.
+# them names a company sharing it ("the start-up Gemini"), not the product. Each cue starts
+# with a space, so that it ends the words before the name only as whole words.
 _COMPANY_INTRODUCTIONS = tuple(
-    sorted({" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")})
+    f" {cue}"
+    for cue in sorted(
+        {" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")}
+    )
 )
 # A company's name right before one of these names a venue, tournament or event, not the company.
 _NAMED_AFTER = re.compile(
@@ -167,7 +172,7 @@ class _Candidate:
             max(0, self.search_start - _CUE_WINDOW_CHARACTERS) : self.search_start
         ]
         before = " " + " ".join(window.split()[-4:])
-        return before.endswith(tuple(f" {cue}" for cue in _COMPANY_INTRODUCTIONS))
+        return before.endswith(_COMPANY_INTRODUCTIONS)
 
     def has_cue(self, kind: EntityKind) -> bool:
         """Tell whether a cue word of kind stands near the name."""
@@ -415,7 +420,11 @@ def _extend_versions(
     """Extend each product that counts over the version written after it (see the module's
     docstring); return the new versions, one per name, with their mentions."""
     entities = dictionary.entities
-    starts = {(c.in_title, c.start) for c, verdict in zip(chosen, verdicts, strict=True) if verdict}
+    # Where the names that count start, in the title (True) and in the body (False).
+    starts: dict[bool, set[int]] = {True: set(), False: set()}
+    for c, verdict in zip(chosen, verdicts, strict=True):
+        if verdict:
+            starts[c.in_title].add(c.start)
     new_versions: dict[tuple[str, int], NewEntity] = {}
     for index, (candidate, verdict) in enumerate(zip(chosen, verdicts, strict=True)):
         product_ids = {entry.entity_id for entry, _ in verdict}
@@ -432,8 +441,7 @@ def _extend_versions(
         if not words:
             continue
         known_id, known_words = _known_version(product_id, words, dictionary)
-        taken = {start for in_title, start in starts if in_title == candidate.in_title}
-        version_end = _version_end(source, words[known_words:], taken)
+        version_end = _version_end(source, words[known_words:], starts[candidate.in_title])
         end = version_end or (words[known_words - 1][2] if known_words else candidate.end)
         if end == candidate.end:
             continue
@@ -484,11 +492,12 @@ def _known_version(
     """Return the most specific known version the words name after a product, and how many
     of the words name it."""
     used = 0
-    while dictionary.versions.get(product_id) and used < len(words):
-        suffixes = dictionary.versions[product_id]
-        folded = [tuple(folded_words(word)) for word, _, _ in words[used:]]
-        for length in range(min(len(folded), dictionary.longest_version), 0, -1):
-            key = tuple(part for word in folded[:length] for part in word)
+    # Folded once, when the product has versions at all: most have none.
+    folded: list[tuple[str, ...]] = []
+    while (suffixes := dictionary.versions.get(product_id)) and used < len(words):
+        folded = folded or [tuple(folded_words(word)) for word, _, _ in words]
+        for length in range(min(len(words) - used, dictionary.longest_version), 0, -1):
+            key = tuple(part for word in folded[used : used + length] for part in word)
             if key in suffixes:
                 product_id, used = suffixes[key], used + length
                 break

@@ -27,7 +27,7 @@ import ahocorasick
 
 from .discovery import NEVER_NAMES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
-from .text import APOSTROPHE, APOSTROPHES
+from .text import APOSTROPHE, APOSTROPHES, UPPER_CASE_LETTER
 from .types import EntityKind, NewEntity, Span
 
 CONFIDENCE_PERSON_ROLE = 0.8
@@ -35,15 +35,14 @@ CONFIDENCE_COMPANY_SUFFIX = 0.85
 CONFIDENCE_COMPANY_CUE = 0.8
 CONFIDENCE_COMPANY_STATEMENT = 0.7
 
-_UPPER = "A-ZÀ-ÖØ-Þ"
 _SPACES = " \u00a0\u202f"
 _GAP = f"[{_SPACES}]+"
 _WORD_CHARACTER = re.compile(r"\w")
 # A capitalised word of a person's name: "Jane", "O'Brien", "Bong-seok".
-_PERSON_WORD = rf"[{_UPPER}][^\W\d_]*(?:[-'’][^\W\d_]+)*"
+_PERSON_WORD = rf"[{UPPER_CASE_LETTER}][^\W\d_]*(?:[-'’][^\W\d_]+)*"
 _PERSON = rf"{_PERSON_WORD}(?:{_GAP}{_PERSON_WORD}){{1,3}}"
 # A word of a company's name: capitalised, a number, or camel case ("Acme", "3M", "xAI").
-_COMPANY_WORD = rf"(?:[{_UPPER}0-9][\w&]*(?:[-.][\w&]+)*|[a-z]+[{_UPPER}]\w*)"
+_COMPANY_WORD = rf"(?:[{UPPER_CASE_LETTER}0-9][\w&]*(?:[-.][\w&]+)*|[a-z]+[{UPPER_CASE_LETTER}]\w*)"
 _COMPANY = rf"{_COMPANY_WORD}(?:{_GAP}{_COMPANY_WORD}){{0,3}}"
 _POSSESSIVE = re.compile(rf"{APOSTROPHE}s$")
 _WORD = re.compile(r"\S+")
@@ -54,7 +53,6 @@ _WINDOW = 80
 # Searched in the stretch before a cue, up to the cue: `$` is where the cue starts.
 _PERSON_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_PERSON}),{_GAP}$")
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
-_COMPANY_BEFORE_SUFFIX = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
 _PERSON_AFTER = re.compile(rf"{_GAP}(?P<name>{_PERSON})")
 _COMPANY_AFTER = re.compile(rf"{_GAP}(?P<name>{_COMPANY})")
 # A role's company, then the person: "chief executive of Acme, Jane Doe".
@@ -74,6 +72,8 @@ class _Cue(NamedTuple):
     # How the name is found from the cue: a pattern matched after it, or searched before it.
     name_after: re.Pattern[str] | None = None
     name_before: re.Pattern[str] | None = None
+    # A statement after the name ("Acme said"): a person's name may stand there too.
+    statement: bool = False
 
 
 _CUES = {
@@ -81,10 +81,10 @@ _CUES = {
     "person_roles_after": _Cue(EntityKind.PERSON, CONFIDENCE_PERSON_ROLE, None, _PERSON_BEFORE),
     "company_cues_before": _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_CUE, _COMPANY_AFTER),
     "company_cues_after": _Cue(
-        EntityKind.COMPANY, CONFIDENCE_COMPANY_STATEMENT, None, _COMPANY_BEFORE
+        EntityKind.COMPANY, CONFIDENCE_COMPANY_STATEMENT, None, _COMPANY_BEFORE, statement=True
     ),
 }
-_SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, None, _COMPANY_BEFORE_SUFFIX)
+_SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, None, _COMPANY_BEFORE)
 
 
 def _phrases(name: str, languages: tuple[str, ...], *, lower: bool = True) -> str:
@@ -159,7 +159,7 @@ def find_newcomers(
             end <= start
             or name in found
             or _overlaps(start, end, taken)
-            or not _is_likely(name, cue.kind, text, statement=cue.name_before is _COMPANY_BEFORE)
+            or not _is_likely(name, cue.kind, text, statement=cue.statement)
             or is_known(name)
         ):
             continue
@@ -250,7 +250,10 @@ def _is_likely(name: str, kind: EntityKind, text: str, *, statement: bool) -> bo
     if " " in name:
         return not is_person_shaped(name)
     distinctive = any(char.isdigit() or char.isupper() for char in name[1:])
-    return distinctive or re.search(rf"[{_UPPER}]\w+{_GAP}{re.escape(name)}(?!\w)", text) is None
+    return (
+        distinctive
+        or re.search(rf"[{UPPER_CASE_LETTER}]\w+{_GAP}{re.escape(name)}(?!\w)", text) is None
+    )
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

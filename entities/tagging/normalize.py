@@ -135,7 +135,7 @@ def folded_words(text: str) -> list[str]:
 
 
 # Legal forms that end a company's name ("Amazon.com, Inc.", "LG Corp"): not part of who it is.
-_LEGAL_SUFFIXES = frozenset(word_list("discovery/legal_suffixes"))
+LEGAL_SUFFIXES = frozenset(word_list("discovery/legal_suffixes"))
 
 
 def identity_key(name: str) -> str:
@@ -147,7 +147,7 @@ def identity_key(name: str) -> str:
         decomposed = unicodedata.normalize("NFKD", name.translate(_UNIFY))
         name = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = _WORD.findall(name.casefold())
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
         words.pop()
     return " ".join(words)
 

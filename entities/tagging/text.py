@@ -34,7 +34,7 @@ DASHES = HYPHENS + "‒–—―−﹘﹣－"
 # A blank line, and the whitespace up to the next paragraph.
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
-_UPPER_CASE_LETTER = "A-ZÀ-ÖØ-Þ"
+UPPER_CASE_LETTER = "A-ZÀ-ÖØ-Þ"
 # Not a lower-case word next; brand names such as iPhone and eBay are the exception.
 _NEXT_WORD_NOT_LOWER_CASE = r"(?![«“‘\"'(\[\s]*(?:[a-df-hj-zß-öø-ÿ]|[ie](?![A-Z])))"
 _CLOSING_PUNCTUATION = r"(?:[\"')\]’]|[ \t\u00a0\u202f]*[»”])+"
@@ -87,12 +87,12 @@ class _LanguageSplitter:
             + never_final
             # A single capital after a space is an initial ("Jay Y. Lee", "M. Macron"); the
             # last letter of "U.S." is not.
-            + rf"(?<![\s(«“‘\"'’-][{_UPPER_CASE_LETTER}]\.)(?<!^[{_UPPER_CASE_LETTER}]\.)"
+            + rf"(?<![\s(«“‘\"'’-][{UPPER_CASE_LETTER}]\.)(?<!^[{UPPER_CASE_LETTER}]\.)"
             + rf"(?P<{_AMBIGUOUS}>{maybe_final})?"
             + r"(?:"
             + _FULL_STOP_TAIL
             # A full stop glued to the next word by machine translation ("année.Ils").
-            + rf"|(?<=[^\W\d_]{{2}}\.)(?=[{_UPPER_CASE_LETTER}][^\W\d_]*\s)"
+            + rf"|(?<=[^\W\d_]{{2}}\.)(?=[{UPPER_CASE_LETTER}][^\W\d_]*\s)"
             + r")"
             # Closes last, so `lastgroup` tells the caller to look at the next word.
             + rf"(?({_AMBIGUOUS})(?P<{_CHECK_NEXT_WORD}>))"

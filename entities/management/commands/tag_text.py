@@ -40,36 +40,30 @@ class Command(BaseCommand):
             "language": language,
             "entities": [
                 *(
-                    {
-                        "kind": match.kind.value,
-                        "name": match.name,
-                        "slug": match.slug,
-                        "salience": round(match.salience, 3),
-                        "mentions": [
-                            {"start": span.start, "end": span.end, "text": span.text}
-                            for span in match.mentions
-                        ],
-                        **({"provisional": True} if match.provisional else {}),
-                    }
+                    _entity_output(
+                        match.kind,
+                        match.name,
+                        match.slug,
+                        match.salience,
+                        match.mentions,
+                        provisional=match.provisional,
+                    )
                     for match in result.entities
                 ),
                 # What tagging would suggest as new, provisional entities.
                 *(
-                    {
-                        "kind": new.kind.value,
-                        "name": new.name,
-                        "slug": unique_slug(
+                    _entity_output(
+                        new.kind,
+                        new.name,
+                        unique_slug(
                             new.name,
                             fallback=new.kind.value,
                             siblings=Entity.objects.filter(kind=new.kind),
                         ),
-                        "salience": round(new.salience, 3),
-                        "mentions": [
-                            {"start": span.start, "end": span.end, "text": span.text}
-                            for span in new.mentions
-                        ],
-                        "provisional": True,
-                    }
+                        new.salience,
+                        new.mentions,
+                        provisional=True,
+                    )
                     for new in result.new_entities
                 ),
             ],
@@ -95,3 +89,17 @@ class Command(BaseCommand):
             ],
         }
         self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+
+def _entity_output(kind, name, slug, salience, mentions, *, provisional) -> dict:
+    """An entity as the JSON output lists it, known or suggested."""
+    return {
+        "kind": kind.value,
+        "name": name,
+        "slug": slug,
+        "salience": round(salience, 3),
+        "mentions": [
+            {"start": span.start, "end": span.end, "text": span.text} for span in mentions
+        ],
+        **({"provisional": True} if provisional else {}),
+    }
