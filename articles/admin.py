@@ -4,8 +4,6 @@ Every screen writes through the services, which say what follows each change (ta
 the compiled dictionary, the public pages).
 """
 
-import re
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -20,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -46,7 +44,7 @@ from .models import (
     short_time,
 )
 from .pagination import CappedPaginator
-from .rendering import marked_paragraphs
+from .rendering import marked_paragraphs, names_marked
 from .search import matching_stories
 from .selectors import desk_mentions, story_relationships
 from .services import (
@@ -92,19 +90,6 @@ def highlight_mention(text: str, mention: Mention):
         mention.get_status_display().lower(),
         salience,
     )
-
-
-def marked(text: str, names) -> str:
-    """Return text as HTML with every whole-word, any-case occurrence of one of names in <mark>."""
-    names = sorted({name for name in names if name.strip()}, key=len, reverse=True)
-    if not names:
-        return escape(text)
-    found = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)", re.IGNORECASE)
-    pieces, shown_to = [], 0
-    for match in found.finditer(text):
-        pieces.append((text[shown_to : match.start()], match.group()))
-        shown_to = match.end()
-    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), text[shown_to:])
 
 
 class PublicRecordAdmin(admin.ModelAdmin):
@@ -902,7 +887,7 @@ class CandidateAdmin(admin.ModelAdmin):
     def examples(self, candidate):
         sentences = [s for sighting in candidate.recent_sightings for s in sighting.examples][:3]
         return format_html_join(
-            "", "<p>{}</p>", ((marked(sentence, [candidate.text]),) for sentence in sentences)
+            "", "<p>{}</p>", ((names_marked(sentence, [candidate.text]),) for sentence in sentences)
         )
 
     @admin.display(description="seen in")
@@ -924,7 +909,10 @@ class CandidateAdmin(admin.ModelAdmin):
                     format_html_join(
                         "",
                         "<blockquote>{}</blockquote>",
-                        ((marked(example, [candidate.text]),) for example in sighting.examples),
+                        (
+                            (names_marked(example, [candidate.text]),)
+                            for example in sighting.examples
+                        ),
                     ),
                 )
                 for sighting in sightings
@@ -1137,7 +1125,7 @@ class RelationshipAdmin(PublicRecordAdmin):
         return format_html(
             '<p class="desk-evidence">{}</p><p class="quiet">in <a href="{}">{}</a> · '
             '<a href="?article={}">all from this story</a>{}</p>',
-            marked(evidence.sentence, names),
+            names_marked(evidence.sentence, names),
             evidence.article.get_admin_url(),
             evidence.article.title,
             evidence.article_id,
