@@ -303,7 +303,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="status", ordering="status")
     def publication(self, article):
-        if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
+        if article.is_scheduled:
             return f"Scheduled — goes live {goes_live(article)}"
         return article.get_status_display()
 
