@@ -477,7 +477,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "may_edit_mentions": self.may_edit_mentions(request, article),
             "may_add_mentions": request.user.has_perm("articles.add_mention")
             and self.has_change_permission(request, article),
-            "may_review_relationships": may_review,
             "may_retag": self.has_change_permission(request, article),
             "entity_kinds": Entity.Kind.choices,
             "desk_unscheduled": article.status != Article.Status.PUBLISHED
