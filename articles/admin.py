@@ -443,6 +443,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             request, article
         )
 
+    def may_add_mentions(self, request, article) -> bool:
+        return self.may_edit_mentions(request, article) and request.user.has_perm(
+            "articles.add_mention"
+        )
+
     def may_review_relationship(self, request, relationship=None) -> bool:
         return self.admin_site._registry[Relationship].has_change_permission(request, relationship)
 
@@ -475,8 +480,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "desk_relationships": relationships,
             "desk_add_form": MentionAddForm(admin_site=self.admin_site),
             "may_edit_mentions": self.may_edit_mentions(request, article),
-            "may_add_mentions": request.user.has_perm("articles.add_mention")
-            and self.has_change_permission(request, article),
+            "may_add_mentions": self.may_add_mentions(request, article),
             "may_retag": self.has_change_permission(request, article),
             "entity_kinds": Entity.Kind.choices,
             "desk_unscheduled": article.status != Article.Status.PUBLISHED
@@ -544,7 +548,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         opened = article.version
         if "add" in request.POST:
-            if not request.user.has_perm("articles.add_mention"):
+            if not self.may_add_mentions(request, article):
                 raise PermissionDenied
             form = MentionAddForm(request.POST, admin_site=self.admin_site)
             if not form.is_valid():
