@@ -32,7 +32,6 @@ from entities.forms import (
 )
 from entities.models import Alias, Candidate, Entity, Relationship, Topic
 
-from .desk import tagging_stale_before
 from .forms import ArticleAdminForm, OutletAdminForm
 from .models import (
     Article,
@@ -71,6 +70,7 @@ from .services import (
 )
 from .source_urls import InvalidSourceURL, normalize_source_url
 from .tagging import entities_accept
+from .tasks import tagging_stale_before
 from .views import story_context
 
 
