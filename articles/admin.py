@@ -448,8 +448,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "articles.add_mention"
         )
 
-    def may_review_relationship(self, request, relationship=None) -> bool:
-        return self.admin_site._registry[Relationship].has_change_permission(request, relationship)
+    def may_review_relationship(self, request) -> bool:
+        return self.admin_site._registry[Relationship].has_change_permission(request)
 
     def desk_context(self, request, article, relationship_forms=None) -> dict:
         """Return what the desk shows of a story: its highlighted text, entities, relationships
