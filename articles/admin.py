@@ -4,8 +4,6 @@ Every screen writes through the services, which say what follows each change (ta
 the compiled dictionary, the public pages).
 """
 
-import re
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -20,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,7 +32,6 @@ from entities.forms import (
 )
 from entities.models import Alias, Candidate, Entity, Relationship, Topic
 
-from .desk import tagging_stale_before
 from .forms import ArticleAdminForm, OutletAdminForm
 from .models import (
     Article,
@@ -46,7 +43,7 @@ from .models import (
     short_time,
 )
 from .pagination import CappedPaginator
-from .rendering import marked_paragraphs
+from .rendering import marked_paragraphs, names_marked
 from .search import matching_stories
 from .selectors import desk_mentions, story_relationships
 from .services import (
@@ -73,6 +70,7 @@ from .services import (
 )
 from .source_urls import InvalidSourceURL, normalize_source_url
 from .tagging import entities_accept
+from .tasks import tagging_stale_before
 from .views import story_context
 
 
@@ -92,19 +90,6 @@ def highlight_mention(text: str, mention: Mention):
         mention.get_status_display().lower(),
         salience,
     )
-
-
-def marked(text: str, names) -> str:
-    """Return text as HTML with every whole-word, any-case occurrence of one of names in <mark>."""
-    names = sorted({name for name in names if name.strip()}, key=len, reverse=True)
-    if not names:
-        return escape(text)
-    found = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)", re.IGNORECASE)
-    pieces, shown_to = [], 0
-    for match in found.finditer(text):
-        pieces.append((text[shown_to : match.start()], match.group()))
-        shown_to = match.end()
-    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), text[shown_to:])
 
 
 class PublicRecordAdmin(admin.ModelAdmin):
@@ -332,7 +317,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="status", ordering="status")
     def publication(self, article):
-        if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
+        if article.is_scheduled:
             return f"Scheduled — goes live {goes_live(article)}"
         return article.get_status_display()
 
@@ -486,8 +471,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
             request, article
         )
 
-    def may_review_relationship(self, request, relationship=None) -> bool:
-        return self.admin_site._registry[Relationship].has_change_permission(request, relationship)
+    def may_add_mentions(self, request, article) -> bool:
+        return self.may_edit_mentions(request, article) and request.user.has_perm(
+            "articles.add_mention"
+        )
+
+    def may_review_relationship(self, request) -> bool:
+        return self.admin_site._registry[Relationship].has_change_permission(request)
 
     def desk_context(self, request, article, relationship_forms=None) -> dict:
         """Return what the desk shows of a story: its highlighted text, entities, relationships
@@ -518,9 +508,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "desk_relationships": relationships,
             "desk_add_form": MentionAddForm(admin_site=self.admin_site),
             "may_edit_mentions": self.may_edit_mentions(request, article),
-            "may_add_mentions": request.user.has_perm("articles.add_mention")
-            and self.has_change_permission(request, article),
-            "may_review_relationships": may_review,
+            "may_add_mentions": self.may_add_mentions(request, article),
             "may_retag": self.has_change_permission(request, article),
             "entity_kinds": Entity.Kind.choices,
             "desk_unscheduled": article.status != Article.Status.PUBLISHED
@@ -588,7 +576,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         opened = article.version
         if "add" in request.POST:
-            if not request.user.has_perm("articles.add_mention"):
+            if not self.may_add_mentions(request, article):
                 raise PermissionDenied
             form = MentionAddForm(request.POST, admin_site=self.admin_site)
             if not form.is_valid():
@@ -930,7 +918,7 @@ class CandidateAdmin(admin.ModelAdmin):
     def examples(self, candidate):
         sentences = [s for sighting in candidate.recent_sightings for s in sighting.examples][:3]
         return format_html_join(
-            "", "<p>{}</p>", ((marked(sentence, [candidate.text]),) for sentence in sentences)
+            "", "<p>{}</p>", ((names_marked(sentence, [candidate.text]),) for sentence in sentences)
         )
 
     @admin.display(description="seen in")
@@ -952,7 +940,10 @@ class CandidateAdmin(admin.ModelAdmin):
                     format_html_join(
                         "",
                         "<blockquote>{}</blockquote>",
-                        ((marked(example, [candidate.text]),) for example in sighting.examples),
+                        (
+                            (names_marked(example, [candidate.text]),)
+                            for example in sighting.examples
+                        ),
                     ),
                 )
                 for sighting in sightings
@@ -1165,7 +1156,7 @@ class RelationshipAdmin(PublicRecordAdmin):
         return format_html(
             '<p class="desk-evidence">{}</p><p class="quiet">in <a href="{}">{}</a> · '
             '<a href="?article={}">all from this story</a>{}</p>',
-            marked(evidence.sentence, names),
+            names_marked(evidence.sentence, names),
             evidence.article.get_admin_url(),
             evidence.article.title,
             evidence.article_id,

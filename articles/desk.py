@@ -6,22 +6,15 @@ role lets them work through.
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from entities.models import Candidate, Entity, Relationship
 
 from .models import Article
+from .tasks import tagging_stale_before
 
 # The stories about to go live that the desk names, soonest first.
 NEXT_SCHEDULED = 5
-
-
-def tagging_stale_before():
-    """Return the time before which tagging asked for and never finished has stalled: the
-    sweep's threshold."""
-    return timezone.now() - timezone.timedelta(seconds=settings.NEWSDESK_TAGGING_STALE_SECONDS)
 
 
 @dataclass

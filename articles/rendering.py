@@ -1,6 +1,7 @@
 """Turn an article's plain-text body into safe HTML paragraphs with its entities linked or
 highlighted."""
 
+import re
 from collections.abc import Callable
 
 from django.utils.html import escape, format_html
@@ -37,6 +38,12 @@ def marked_paragraphs(
 
 
 def _render(body: str, start: int, end: int, spans, render) -> SafeString:
+    return mark_safe(_drawn(body, start, end, spans, render).replace("\n", "<br>"))  # noqa: S308
+
+
+def _drawn(body: str, start: int, end: int, spans, render) -> SafeString:
+    """Return body[start:end] as HTML, each sorted (start, end, value) span inside it drawn by
+    render(text, value); the rest escaped."""
     parts, cursor = [], start
     for span_start, span_end, value in spans:
         if span_start < cursor or span_end > end:
@@ -45,8 +52,17 @@ def _render(body: str, start: int, end: int, spans, render) -> SafeString:
         parts.append(render(body[span_start:span_end], value))
         cursor = span_end
     parts.append(escape(body[cursor:end]))
-    html = "".join(parts).replace("\n", "<br>")
-    return mark_safe(html)  # noqa: S308  (every part above is escaped or built by format_html)
+    return mark_safe("".join(parts))  # noqa: S308  (every part is escaped or built by format_html)
+
+
+def names_marked(text: str, names) -> SafeString:
+    """Return text as HTML with every whole-word, any-case occurrence of one of names in <mark>."""
+    names = sorted({name for name in names if name.strip()}, key=len, reverse=True)
+    if not names:
+        return escape(text)
+    found = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)", re.IGNORECASE)
+    spans = [(match.start(), match.end(), None) for match in found.finditer(text)]
+    return _drawn(text, 0, len(text), spans, lambda name, _: format_html("<mark>{}</mark>", name))
 
 
 def excerpt_with_name(text: str, start: int, end: int, margin: int = EXCERPT_MARGIN) -> SafeString:

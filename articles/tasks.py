@@ -74,6 +74,12 @@ def discover_candidates(article_id: int) -> int:
     return tagging.article_discover(article_id=article_id)
 
 
+def tagging_stale_before():
+    """Return the time before which tagging asked for and never finished has stalled: the
+    sweep sends it again, the desk lists it as stalled."""
+    return timezone.now() - timezone.timedelta(seconds=settings.NEWSDESK_TAGGING_STALE_SECONDS)
+
+
 @shared_task(base=NewsroomTask, acks_late=True)
 def sweep_stale_tagging() -> int:
     """Re-enqueue articles left pending or running, e.g. saved while the broker was down.
@@ -86,8 +92,9 @@ def sweep_stale_tagging() -> int:
     tagging.entities_accept_by_policy(
         articles=Article.objects.published().filter(published_at__gt=since)
     )
-    threshold = timezone.now() - timezone.timedelta(seconds=settings.NEWSDESK_TAGGING_STALE_SECONDS)
-    article_ids = list(Article.objects.stale_tagging(threshold).values_list("pk", flat=True)[:1000])
+    article_ids = list(
+        Article.objects.stale_tagging(tagging_stale_before()).values_list("pk", flat=True)[:1000]
+    )
     Article.objects.filter(pk__in=article_ids).update(tagging_requested_at=timezone.now())
     for article_id in article_ids:
         tag_article.delay(article_id)
