@@ -1,3 +1,4 @@
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -19,8 +20,12 @@ def test_demo_data_loads_once_and_keeps_edits(db):
     assert edited.title == "Edited by an editor"
 
 
-def test_ensure_admin_prints_a_generated_password_once(db, capsys, monkeypatch):
-    monkeypatch.delenv("NEWSDESK_ADMIN_PASSWORD", raising=False)
+@pytest.mark.parametrize("unset", ["missing", "empty"])
+def test_ensure_admin_prints_a_generated_password_once(db, capsys, monkeypatch, unset):
+    if unset == "empty":
+        monkeypatch.setenv("NEWSDESK_ADMIN_PASSWORD", "")
+    else:
+        monkeypatch.delenv("NEWSDESK_ADMIN_PASSWORD", raising=False)
     call_command("ensure_admin")
     first = capsys.readouterr().out
     password = first.split("password: ")[1].split()[0]

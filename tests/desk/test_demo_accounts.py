@@ -43,9 +43,13 @@ def test_the_demo_accounts_take_their_passwords_from_the_environment(monkeypatch
     assert chief.has_perm("articles.publish_article")
 
 
-def test_random_passwords_are_printed_once_and_work(monkeypatch, capsys):
+@pytest.mark.parametrize("unset", ["missing", "empty"])
+def test_random_passwords_are_printed_once_and_work(monkeypatch, capsys, unset):
     for variable in VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
+        if unset == "empty":
+            monkeypatch.setenv(variable, "")
+        else:
+            monkeypatch.delenv(variable, raising=False)
     output = run(capsys)
     passwords = {
         line.split("'")[1]: line.rsplit(": ", 1)[1]

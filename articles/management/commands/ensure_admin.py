@@ -16,9 +16,11 @@ class Command(BaseCommand):
         if User.objects.filter(username="admin").exists():
             self.stdout.write("Admin user 'admin' already exists; its password is unchanged.")
             return
-        password = os.environ.get("NEWSDESK_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        # An empty variable counts as unset: the random password is then printed.
+        given = os.environ.get("NEWSDESK_ADMIN_PASSWORD")
+        password = given or secrets.token_urlsafe(12)
         User.objects.create_superuser("admin", "admin@newsdesk.invalid", password)
-        if "NEWSDESK_ADMIN_PASSWORD" in os.environ:
+        if given:
             self.stdout.write("Created admin user 'admin' with NEWSDESK_ADMIN_PASSWORD.")
         else:
             self.stdout.write(

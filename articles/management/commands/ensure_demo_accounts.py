@@ -25,12 +25,14 @@ class Command(BaseCommand):
             if User.objects.filter(username=username).exists():
                 self.stdout.write(f"User '{username}' already exists; it is unchanged.")
                 continue
-            password = os.environ.get(variable) or secrets.token_urlsafe(12)
+            # An empty variable counts as unset: the random password is then printed.
+            given = os.environ.get(variable)
+            password = given or secrets.token_urlsafe(12)
             user = User.objects.create_user(
                 username, f"{username}@newsdesk.invalid", password, is_staff=True
             )
             user.groups.add(Group.objects.get(name=group_name))
-            if variable in os.environ:
+            if given:
                 self.stdout.write(f"Created {group_name} '{username}' with {variable}.")
             else:
                 self.stdout.write(
