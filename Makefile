@@ -9,7 +9,7 @@ PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk_bench
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format worker beat bench loadtest
+.PHONY: help install run test lint format worker beat bench loadtest quality
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ beat: install ## Start Celery beat: the tagging sweep and the feed polls
 
 bench: install ## Run the benchmarks on BENCH_DATABASE_URL (BENCH_ARGS=--reseed to seed again)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
+
+quality: install ## Tagging precision, recall and F1 on our annotated stories (QUALITY_ARGS=--errors)
+	$(PY) -m bench.quality $(QUALITY_ARGS)
 
 loadtest: install ## gunicorn (2 workers) on the benchmark data, 50 locust readers for 60 s
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.loadtest
