@@ -16,7 +16,6 @@ import json
 import os
 import sys
 import tempfile
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -25,9 +24,11 @@ KINDS = {"company": "companies", "person": "people", "product": "products"}
 
 
 def fold(text: str) -> str:
-    """Compare forms as a reader would: case, apostrophes and spaces do not matter."""
-    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").casefold()
-    return " ".join(text.split())
+    """Compare forms as a reader would: case, accents, punctuation and legal forms ("Corp")
+    do not matter."""
+    from entities.tagging.normalize import identity_key
+
+    return identity_key(text)
 
 
 def tagged(story: dict) -> dict:
@@ -48,7 +49,7 @@ def tagged(story: dict) -> dict:
 def context(story: dict, forms: set[str]) -> str:
     """Return the words around a form's first occurrence, to see why it was missed."""
     text = story["text"]
-    starts = [text.casefold().find(form) for form in forms]
+    starts = [text.find(form) for form in forms]
     start = min((at for at in starts if at >= 0), default=0)
     return " ".join(text[max(0, start - 70) : start + 50].split())
 
@@ -79,10 +80,11 @@ def score(story: dict, output: dict) -> dict:
             else:
                 counts[f"{kind} fp"] += 1
                 mistakes.append(f"{kind} tagged wrongly: {entity['name']} {sorted(forms)}")
-        for name, gold_forms in gold:
+        for name, _ in gold:
             if name not in found:
                 counts[f"{kind} fn"] += 1
-                mistakes.append(f"{kind} missed: {name} … {context(story, gold_forms)}")
+                raw_forms = next(e["forms"] for e in story[key] if e["name"] == name)
+                mistakes.append(f"{kind} missed: {name} … {context(story, raw_forms)}")
     gold_pairs = {(r["kind"], frozenset(r["companies"])) for r in story["relationships"]}
     found_pairs = set()
     for relationship in output["relationships"]:

@@ -19,12 +19,13 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import NamedTuple
 
 import ahocorasick
 
 from .lexicons import language_code, word_list
-from .normalize import has_word_character, name_forms, search_key
+from .normalize import LEGAL_SUFFIXES, has_word_character, name_forms, search_key
 from .text import DASHES
 from .types import AliasRecord, EntityKind, EntityRecord
 
@@ -125,9 +126,7 @@ class Dictionary:
         self.related: dict[int, frozenset[int]] = self._relate()
         keyed_aliases: list[tuple[str, str, str, AliasRecord]] = []
         keys_by_entity: dict[int, set[str]] = defaultdict(set)
-        for alias in self._aliases:
-            if alias.entity_id not in self.entities:
-                raise ValueError(f"alias {alias.text!r} names unknown entity {alias.entity_id}")
+        for alias in self._with_short_forms(self._aliases):
             cased, folded = name_forms(alias.text)
             if not has_word_character(folded):
                 continue
@@ -158,6 +157,22 @@ class Dictionary:
         for key, entries in entries_by_key.items():
             self.automaton.add_word(key, KeyEntries(len(key), entries))
         self.automaton.make_automaton()
+
+    def _with_short_forms(self, aliases: Iterable[AliasRecord]) -> Iterator[AliasRecord]:
+        """Yield the aliases, and each company's alias again without its legal form: stories
+        shorten "Corporation" to "Corp" or drop it. A one-word short form ("Snap" of "Snap
+        Inc.") is too often an ordinary word to be derived."""
+        for alias in aliases:
+            if alias.entity_id not in self.entities:
+                raise ValueError(f"alias {alias.text!r} names unknown entity {alias.entity_id}")
+            yield alias
+            words = alias.text.split()
+            if (
+                len(words) > 2
+                and words[-1].rstrip(".").casefold() in LEGAL_SUFFIXES
+                and self.entities[alias.entity_id].kind == EntityKind.COMPANY
+            ):
+                yield replace(alias, text=" ".join(words[:-1]).rstrip(","))
 
     def find_keys(self, search_form: str) -> Iterator[tuple[int, KeyEntries]]:
         """Yield (index of its last character, its entries) for each key in a search form."""

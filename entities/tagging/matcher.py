@@ -129,6 +129,8 @@ _NAMED_AFTER = re.compile(
     + "|".join(map(re.escape, sorted(word_list("context/named_after"), key=len, reverse=True)))
     + r")(?![\w/])"
 )
+# Punctuation or the end right after a name: nothing qualifies it.
+_THE_ALONE = re.compile(r"[ \t\u00a0]*(?:[.,;:!?)]|$)")
 # What may stand before a word that opens a sentence.
 _SENTENCE_OPENING = frozenset(".!?:;…\n\"«“‘'([")
 
@@ -305,8 +307,10 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
         return chosen[index].has_cue(kind) and accept(index, entry, CONFIDENCE_CUE)
 
     def accept_by_peer(index: int, entry: AliasEntry) -> bool:
+        # A capital that only opens a sentence says nothing: "Target prices rose".
         return (
             entities[entry.entity_id].kind == EntityKind.COMPANY
+            and not _opens_sentence(chosen[index], text)
             and bool(companies - {entry.entity_id})
             and accept(index, entry, CONFIDENCE_PEER)
         )
@@ -345,8 +349,23 @@ def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
     """Tell whether an ambiguous name is used as an ordinary word or inside another name."""
     if candidate.has_nearby(_PADDED_ORDINARY):
         return True
+    if not candidate.in_title and _THE_ALONE.match(text, candidate.end):
+        # "deep in the Amazon.": a company is not "the X" with nothing after it.
+        opening = text[max(0, candidate.start - 4) : candidate.start]
+        if opening.casefold() == "the ":
+            return True
     # Title-case headlines capitalise every word: only the body is read for longer names.
     return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
+
+
+def _opens_sentence(candidate: _Candidate, text: str) -> bool:
+    """Tell whether the name is the first word of its sentence (or of the title)."""
+    if candidate.in_title:
+        return candidate.start == 0
+    before = candidate.start
+    while before and text[before - 1] in " \t\u00a0":
+        before -= 1
+    return not before or text[before - 1] in _SENTENCE_OPENING
 
 
 def _names_venue_or_event(candidate: _Candidate, text: str) -> bool:

@@ -147,3 +147,22 @@ def test_weather_warnings_are_not_orange():
     text = "Forecasters issued a storm warning for Orange County and the coast."
     assert "orange" not in slugs(text)
     assert "orange" not in slugs("Six départements en vigilance Orange pour orages.", language="fr")
+
+
+def test_a_peer_company_does_not_support_a_name_that_only_opens_a_sentence():
+    text = "Nvidia raised its forecast. Orange prices in the cafeteria went up too."
+    assert slugs(text) == {"nvidia"}
+    french = "Nvidia relève ses prévisions. Orange pâlit à côté de ce bond."
+    assert slugs(french, "fr") == {"nvidia"}
+
+
+def test_a_peer_company_still_supports_the_name_inside_a_sentence():
+    assert "orange" in slugs("Nvidia signed a deal with Orange on Monday.")
+    assert "orange" in slugs("Nvidia a signé un accord avec Orange lundi.", "fr")
+
+
+def test_the_amazon_with_nothing_after_it_is_the_region():
+    assert slugs("Samsung builds phones deep in the Amazon, far from its buyers.") == {
+        "samsung-electronics"
+    }
+    assert "amazon" in slugs("Samsung sells more phones than the Amazon store does.")

@@ -450,3 +450,25 @@ def test_seed_article_subjects_are_meta_lg_electronics_and_zuckerberg(seed_artic
         assert salience[subject] >= SUBJECT_THRESHOLD, subject
     for side_entity in ("nvidia", "nvidia-h100", "yoon-suk-yeol"):
         assert salience[side_entity] < SUBJECT_THRESHOLD, side_entity
+
+
+def test_a_company_alias_matches_without_its_legal_form():
+    dictionary = Dictionary(
+        [EntityRecord(1, EntityKind.COMPANY, "smic", "SMIC")],
+        [AliasRecord(1, "Semiconductor Manufacturing International Corporation")],
+    )
+    for text in (
+        "Chips made at Semiconductor Manufacturing International Corp in Shanghai.",
+        "Des puces gravées par Semiconductor Manufacturing International à Shanghai.",
+    ):
+        found = find_entities(text, dictionary=dictionary, language="en")
+        assert [match.slug for match in found.matches] == ["smic"]
+    assert dictionary.knows("Semiconductor Manufacturing International")
+
+
+def test_a_one_word_short_form_is_not_derived():
+    dictionary = Dictionary(
+        [EntityRecord(1, EntityKind.COMPANY, "snap", "Snap Inc.")], [AliasRecord(1, "Snap Inc.")]
+    )
+    assert find_entities("A snap decision.", dictionary=dictionary, language="en").matches == []
+    assert not dictionary.knows("Snap")
