@@ -129,6 +129,7 @@ _NAMED_AFTER = re.compile(
     + "|".join(map(re.escape, sorted(word_list("context/named_after"), key=len, reverse=True)))
     + r")(?![\w/])"
 )
+_COMPANY_VERBS = frozenset(verb.casefold() for verb in word_list("context/company_verbs"))
 # Punctuation or the end right after a name: nothing qualifies it.
 _THE_ALONE = re.compile(r"[ \t\u00a0]*(?:[.,;:!?)]|$)")
 # What may stand before a word that opens a sentence.
@@ -310,7 +311,7 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
         # A capital that only opens a sentence says nothing: "Target prices rose".
         return (
             entities[entry.entity_id].kind == EntityKind.COMPANY
-            and not _opens_sentence(chosen[index], text)
+            and not _opens_sentence_without_verb(chosen[index], text)
             and bool(companies - {entry.entity_id})
             and accept(index, entry, CONFIDENCE_PEER)
         )
@@ -358,14 +359,18 @@ def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
     return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
 
 
-def _opens_sentence(candidate: _Candidate, text: str) -> bool:
-    """Tell whether the name is the first word of its sentence (or of the title)."""
+def _opens_sentence_without_verb(candidate: _Candidate, text: str) -> bool:
+    """Tell whether the name is the first word of its sentence (or of the title) and no verb
+    of a company's follows it: "Target prices rose", not "Oracle said"."""
     if candidate.in_title:
         return candidate.start == 0
     before = candidate.start
     while before and text[before - 1] in " \t\u00a0":
         before -= 1
-    return not before or text[before - 1] in _SENTENCE_OPENING
+    if before and text[before - 1] not in _SENTENCE_OPENING:
+        return False
+    next_word = _NEXT_WORD.match(text, candidate.end)
+    return next_word is None or next_word.group(1).casefold() not in _COMPANY_VERBS
 
 
 def _names_venue_or_event(candidate: _Candidate, text: str) -> bool:

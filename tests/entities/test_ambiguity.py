@@ -166,3 +166,8 @@ def test_the_amazon_with_nothing_after_it_is_the_region():
         "samsung-electronics"
     }
     assert "amazon" in slugs("Samsung sells more phones than the Amazon store does.")
+
+
+def test_a_name_opening_a_sentence_before_a_company_verb_keeps_its_peer_support():
+    assert "orange" in slugs("Nvidia raised its forecast. Orange said it would buy more chips.")
+    assert "orange" in slugs("Nvidia relève ses prévisions. Orange a commandé des puces.", "fr")
