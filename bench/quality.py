@@ -54,6 +54,25 @@ def context(story: dict, forms: set[str]) -> str:
     return " ".join(text[max(0, start - 70) : start + 50].split())
 
 
+def best_matching(candidates: list[list[str]]) -> dict[int, str]:
+    """Return a maximum matching of tagged entities (by index) to gold names, by augmenting
+    paths (Kuhn's algorithm): a story has a few dozen entities at most."""
+    owner: dict[str, int] = {}
+
+    def assign(index: int, seen: set[str]) -> bool:
+        for name in candidates[index]:
+            if name not in seen:
+                seen.add(name)
+                if name not in owner or assign(owner[name], seen):
+                    owner[name] = index
+                    return True
+        return False
+
+    for index in range(len(candidates)):
+        assign(index, set())
+    return {index: name for name, index in owner.items()}
+
+
 def score(story: dict, output: dict) -> dict:
     """Return the story's counts and mistakes, by kind, relationships and traps."""
     result = {"counts": Counter(), "mistakes": []}
@@ -64,22 +83,28 @@ def score(story: dict, output: dict) -> dict:
             (entity["name"], {fold(form) for form in [entity["name"], *entity["forms"]]})
             for entity in story[key]
         ]
-        found = set()
-        for entity in output["entities"]:
-            if entity["kind"] != kind:
-                continue
-            forms = {fold(m["text"]) for m in entity["mentions"]} | {fold(entity["name"])}
-            match = next(
-                (name for name, gold_forms in gold if name not in found and forms & gold_forms),
-                None,
-            )
-            if match:
-                found.add(match)
-                gold_of_slug[entity["slug"]] = match
+        tagged = [entity for entity in output["entities"] if entity["kind"] == kind]
+        candidates = [
+            [
+                name
+                for name, gold_forms in gold
+                if gold_forms
+                & ({fold(m["text"]) for m in entity["mentions"]} | {fold(entity["name"])})
+            ]
+            for entity in tagged
+        ]
+        # One gold entity to one tagged entity, as many pairs as can be: a family and its
+        # suggested version share a mention, and either may be what the gold names.
+        match_of = best_matching(candidates)
+        found = set(match_of.values())
+        for index, entity in enumerate(tagged):
+            if index in match_of:
+                gold_of_slug[entity["slug"]] = match_of[index]
                 counts[f"{kind} tp"] += 1
             else:
                 counts[f"{kind} fp"] += 1
-                mistakes.append(f"{kind} tagged wrongly: {entity['name']} {sorted(forms)}")
+                forms = sorted({m["text"] for m in entity["mentions"]})
+                mistakes.append(f"{kind} tagged wrongly: {entity['name']} {forms}")
         for name, _ in gold:
             if name not in found:
                 counts[f"{kind} fn"] += 1
