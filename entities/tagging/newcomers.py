@@ -27,15 +27,16 @@ there.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import ahocorasick
 
-from .discovery import GENERIC_WORDS, NEVER_NAMES, PLACES, is_person_shaped
+from .discovery import GENERIC_WORDS, NAME_MAX_CHARS, NEVER_NAMES, PLACES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
-from .text import APOSTROPHE, APOSTROPHES, UPPER_CASE_LETTER, straight_apostrophes
+from .text import APOSTROPHE, APOSTROPHES, UPPER_CASE_LETTER, RegexTrie, straight_apostrophes
 from .types import EntityKind, NewEntity, Span
 
 CONFIDENCE_PERSON_ROLE = 0.8
@@ -103,6 +104,8 @@ _FILLER = (
     rf"|[{UPPER_CASE_LETTER}0-9]{{2,}}[\w&-]*|[{UPPER_CASE_LETTER}]\w*-[a-zà-ÿ][\w-]*)"
 )
 _MAX_FILLERS = 2
+# How far before its role or trade the comma of an apposition may be, in characters.
+_APPOSITION_WORDS = 60
 # An acronym in brackets after a name: "Japan Advanced Semiconductor Manufacturing (JASM)".
 _ACRONYM = re.compile(
     rf"[{_SPACES}]*\((?P<acronym>[{UPPER_CASE_LETTER}][{UPPER_CASE_LETTER}0-9&]{{1,7}})\)"
@@ -179,8 +182,19 @@ _CUES = {
     ),
     "nationalities": _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_CUE, after=True, nationality=True),
 }
+# Where the names each cue introduces stand.
+_PLACES = {
+    cue: frozenset(
+        place
+        for place in ("after", "before", "apposition", "ends_name", "owned")
+        if getattr(cue, place)
+    )
+    for cue in _CUES.values()
+}
 _SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, before=True)
+_COMPANY_WORD_CUE = _CUES["company_words"]
 _EMPLOYER_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_EMPLOYER)
+_PLACES[_SUFFIX_CUE] = frozenset({"before"})
 # The article before a French nationality that stands for a company.
 _FRENCH_ARTICLE_BEFORE = re.compile(rf"(?:^|[^\w])(?:le|l{APOSTROPHE}|du|au)[ ]*$", re.IGNORECASE)
 
@@ -227,8 +241,9 @@ class _Rules:
         # single space between words; a regex tried at every position cost four times more.
         # One entry may be in several lists ("founder" before a name and in an apposition).
         lists_of: dict[str, list[str]] = {}
-        for list_name in _CUES:
-            if list_name == "nationalities" and not french:
+        for list_name, cue in _CUES.items():
+            # Company words are capitalised: they are found in the text as written, below.
+            if cue.ends_name or (list_name == "nationalities" and not french):
                 continue
             list_languages = ("fr",) if list_name == "nationalities" else languages
             for entry in word_list(f"newcomers/{list_name}", list_languages):
@@ -240,9 +255,17 @@ class _Rules:
             cues = tuple(_CUES[list_name] for list_name in dict.fromkeys(list_names))
             self.cues.add_word(spelled, (cues, len(spelled)))
         self.cues.make_automaton()
+        self.longest_cue = max(map(len, lists_of))
         self.suffixes = re.compile(
             rf"(?:{_phrases('company_suffixes', languages, lower=False)})(?![\w-])"
         )
+        # Legal forms and company words, in one scan of the text as written; a trie, since
+        # the regex engine would try each of some eighty branches at every capital letter.
+        self.legal_forms = frozenset(word_list("newcomers/company_suffixes", languages))
+        trie = RegexTrie()
+        for entry in (*self.legal_forms, *word_list("newcomers/company_words", languages)):
+            trie.add(_GAP if char == " " else re.escape(char) for char in entry).end = ""
+        self.capitalised_cues = re.compile(rf"{trie.render()}(?![\w-])")
         self.person_apposition = _apposition(_PERSON, languages)
         self.company_apposition = _apposition(_COMPANY, languages)
         # French adjectives follow the noun ("analyste principale"), so any word may follow a
@@ -293,11 +316,12 @@ def find_newcomers(
     of the companies among them, which a person's role may name ("chief executive of Acme,
     Jane Doe", "Acme's chief executive Jane Doe"), and `people` the spans of the people."""
     rules = _RULES.get(language_code(language), _ANY_LANGUAGE_RULES)
+    tagged = _Spans(taken)
     company_at = {start: (end, company_id) for start, end, company_id in companies}
     company_ending = {end: company_id for _, end, company_id in companies}
     ordinary = _OrdinaryWords(text)
     found: dict[str, NewEntity] = {}
-    for named in _named_by_cues(text, rules, company_at, company_ending):
+    for named in _named_by_cues(text, rules, tagged, company_at, company_ending):
         cue = named.cue
         if named.where == _ENDING:
             start, end = _trimmed_company(text, named.start, named.end)
@@ -315,7 +339,7 @@ def find_newcomers(
         if (
             end <= start
             or name in found
-            or _overlaps(start, end, taken)
+            or tagged.overlaps(start, end)
             or not _is_likely(name, named.where, cue, text, start, end, ordinary)
             or is_known(name)
             or (
@@ -327,25 +351,31 @@ def find_newcomers(
         found[name] = NewEntity(
             cue.kind,
             name,
-            mentions=_occurrences(text, name, taken),
-            in_title=_occurrences(title, name, ()) != [],
+            mentions=_occurrences(text, name, tagged),
+            in_title=_occurrences(title, name, _Spans(())) != [],
             cue=" ".join(text[named.cue_start : named.cue_end].split()),
             confidence=cue.confidence,
             affiliation_id=named.employer if cue.kind == EntityKind.PERSON else None,
         )
-    newcomers = _without_short_names(list(found.values()), text, taken, people)
-    _add_short_mentions(newcomers, text, rules, taken, ordinary, is_known)
+    if not found:
+        return []
+    newcomers = _without_short_names(list(found.values()), text, tagged, people)
+    _add_short_mentions(newcomers, text, rules, tagged, ordinary, is_known)
     return newcomers
 
 
 def _named_by_cues(
     text: str,
     rules: _Rules,
+    taken: _Spans,
     company_at: dict[int, tuple[int, int]],
     company_ending: dict[int, int],
 ) -> Iterator[_Named]:
-    """Yield each name a cue introduces."""
+    """Yield each name a cue outside the entities already tagged introduces."""
     for cue, cue_start, cue_end in _cues_in(text, rules):
+        # "Acme Technologies", "The Acme Company": the cue is part of a known name.
+        if taken.overlaps(cue_start, cue_end):
+            continue
         if cue.after:
             yield from _named_after(
                 text, rules, cue, cue_start, cue_end, company_at, company_ending
@@ -359,9 +389,11 @@ def _named_by_cues(
         if cue.apposition:
             yield from _named_in_apposition(text, rules, cue, cue_start, cue_end)
         if cue.owned:
-            name = _COMPANY_OWNING.search(text, max(0, cue_start - _WINDOW), cue_start)
-            if name is not None:
-                yield _Named(cue, cue_start, cue_end, _BEFORE, *name.span("name"))
+            # "Acme's chief executive"
+            if cue_start > 2 and text[cue_start - 2] == "s" and text[cue_start - 3] in APOSTROPHES:
+                name = _COMPANY_OWNING.search(text, max(0, cue_start - _WINDOW), cue_start)
+                if name is not None:
+                    yield _Named(cue, cue_start, cue_end, _BEFORE, *name.span("name"))
             name = _OF_COMPANY.match(text, cue_end)
             if name is not None:
                 yield _Named(cue, cue_start, cue_end, _AFTER, *name.span("name"))
@@ -379,52 +411,65 @@ def _cues_in(text: str, rules: _Rules) -> list[tuple[_Cue, int, int]]:
     lowered = text.lower()
     if len(lowered) != len(text):  # "İ" lower-cases to two characters
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    size = len(lowered)
     hits: list[tuple[_Cue, int, int]] = []
     for last, (cues, length) in rules.cues.iter(lowered):
-        start, end = last + 1 - length, last + 1
-        if (start and _WORD_CHARACTER.match(lowered, start - 1)) or _WORD_CHARACTER.match(
-            lowered, end
-        ):
+        end = last + 1
+        start = end - length
+        # Whole words only: not "invest" in "investors". Most hits end inside a word, and
+        # a character test is cheaper than a regex.
+        if end < size and ((after := lowered[end]).isalnum() or after == "_"):
+            continue
+        if start and ((before := lowered[start - 1]).isalnum() or before == "_"):
             continue
         for cue in cues:
-            # A company's word is capitalised ("Acme Securities", not "securities").
-            if cue.ends_name and not (text[start].isupper() and text[start + 1 : end].islower()):
-                continue
             if cue.nationality and not (
                 text[start].islower()
                 and _FRENCH_ARTICLE_BEFORE.search(text, max(0, start - 4), start)
             ):
                 continue
             hits.append((cue, start, end))
-    # A legal form follows the name after a space ("Acme Inc.", not "AcmeInc.").
+    # A legal form or a company word follows the name after a space ("Acme Inc.", not
+    # "AcmeInc.").
     hits += [
-        (_SUFFIX_CUE, *hit.span())
-        for hit in rules.suffixes.finditer(text)
+        (
+            _SUFFIX_CUE
+            if " ".join(hit.group().split()) in rules.legal_forms
+            else _COMPANY_WORD_CUE,
+            *hit.span(),
+        )
+        for hit in rules.capitalised_cues.finditer(text)
         if hit.start() and text[hit.start() - 1] in _SPACES
     ]
     hits.sort(key=lambda hit: (hit[1], -hit[2]))
     kept: list[tuple[_Cue, int, int]] = []
+    reach = -1  # the farthest end of the cues kept so far
     for hit in hits:
-        cue, start, end = hit
-        if not any(
-            other.kind != cue.kind
-            and other_start <= start
-            and end <= other_end
-            and (start, end) != (other_start, other_end)
-            and _places(other) & _places(cue)
-            for other, other_start, other_end in reversed(kept[-8:])
-        ):
-            kept.append(hit)
+        if hit[2] > reach:
+            reach = hit[2]
+        elif _inside_other(hit, kept, rules.longest_cue):
+            continue
+        kept.append(hit)
     return kept
 
 
-def _places(cue: _Cue) -> set[str]:
-    """Return where the names a cue introduces stand."""
-    return {
-        place
-        for place in ("after", "before", "apposition", "ends_name", "owned")
-        if getattr(cue, place)
-    }
+def _inside_other(
+    hit: tuple[_Cue, int, int], kept: list[tuple[_Cue, int, int]], longest_cue: int
+) -> bool:
+    """Tell whether a cue lies inside a longer one kept before it, of the other kind, that
+    looks for its name in the same place."""
+    cue, start, end = hit
+    for other, other_start, other_end in reversed(kept):
+        if other_start < start - longest_cue:
+            return False
+        if (
+            other.kind != cue.kind
+            and end <= other_end
+            and (start, end) != (other_start, other_end)
+            and _PLACES[other] & _PLACES[cue]
+        ):
+            return True
+    return False
 
 
 def _named_after(
@@ -470,10 +515,12 @@ def _named_in_apposition(
     text: str, rules: _Rules, cue: _Cue, cue_start: int, cue_end: int
 ) -> Iterator[_Named]:
     """Yield the name before "Name, a senior analyst" and the company after "at"."""
-    if not _ends_noun(text, cue_end, rules.followers):
+    # The comma after the name comes a few words before the role.
+    comma = text.rfind(",", max(0, cue_start - _APPOSITION_WORDS), cue_start)
+    if comma < 0 or not _ends_noun(text, cue_end, rules.followers):
         return
     pattern = rules.person_apposition if cue.kind == EntityKind.PERSON else rules.company_apposition
-    name = pattern.search(text, max(0, cue_start - _WINDOW), cue_start)
+    name = pattern.search(text, max(0, comma - _WINDOW), cue_start)
     if name is None or any(
         straight_apostrophes(word).casefold() in _APPOSITION_BREAKERS
         for word in name.group("fillers").split()
@@ -671,27 +718,50 @@ def _opens_sentence_aside(text: str, start: int, words: list[str]) -> bool:
     return len(words) == 1 and words[0].endswith(("ly", "ment"))
 
 
-def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(start < span_end and span_start < end for span_start, span_end in spans)
+class _Spans:
+    """Stretches of a text, sorted, to tell at little cost whether another overlaps one."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self.spans)
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect.bisect(self.starts, start)
+        self.starts.insert(at, start)
+        self.spans.insert(at, (start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Tell whether a stretch overlaps one of the spans."""
+        # Spans starting before `end`, nearest first; none is longer than a name may be.
+        index = bisect.bisect_left(self.starts, end) - 1
+        while index >= 0:
+            span_start, span_end = self.spans[index]
+            if span_end > start:
+                return True
+            if span_start < start - NAME_MAX_CHARS:
+                return False
+            index -= 1
+        return False
 
 
-def _occurrences(
-    source: str, name: str, taken: Sequence[tuple[int, int]], *, after: int = 0
-) -> list[Span]:
+def _occurrences(source: str, name: str, taken: _Spans, *, after: int = 0) -> list[Span]:
     """Return the whole-word occurrences of a name from `after` on that no tagged entity
     covers."""
     pattern = re.compile(rf"(?<!\w){_GAP.join(map(re.escape, name.split()))}(?!\w)")
     return [
         Span(match.start(), match.end(), match.group())
         for match in pattern.finditer(source, after)
-        if not _overlaps(match.start(), match.end(), taken)
+        if not taken.overlaps(match.start(), match.end())
     ]
 
 
 def _without_short_names(
     newcomers: list[NewEntity],
     text: str,
-    taken: Sequence[tuple[int, int]],
+    tagged: _Spans,
     people: Sequence[tuple[int, int]],
 ) -> list[NewEntity]:
     """Drop a one-word company that is the short name of another: a person's surname ("the
@@ -702,7 +772,7 @@ def _without_short_names(
     people_words.update(
         word for new in newcomers if new.kind == EntityKind.PERSON for word in new.name.split()
     )
-    tagged_first_words = {text[start:end].split()[0] for start, end in taken}
+    tagged_first_words = {text[start:end].split()[0] for start, end in tagged}
     kept: list[NewEntity] = []
     for new in newcomers:
         if new.kind == EntityKind.COMPANY and " " not in new.name:
@@ -731,7 +801,7 @@ def _add_short_mentions(
     newcomers: list[NewEntity],
     text: str,
     rules: _Rules,
-    taken: Sequence[tuple[int, int]],
+    tagged: _Spans,
     ordinary: _OrdinaryWords,
     is_known: Callable[[str], bool],
 ) -> None:
@@ -739,7 +809,9 @@ def _add_short_mentions(
     mention: a person's surname, a company's name without its company words ("Yuanta" for
     "Yuanta Securities") or the acronym in brackets after it; and stretch a company's
     mention over the legal form after it ("Acme Sdn Bhd")."""
-    occupied = [*taken, *((span.start, span.end) for new in newcomers for span in new.mentions)]
+    occupied = _Spans(
+        [*tagged, *((span.start, span.end) for new in newcomers for span in new.mentions)]
+    )
     short_names = [_short_name(new, ordinary) for new in newcomers]
     for new, short_name in zip(newcomers, short_names, strict=True):
         if not new.mentions:
@@ -755,7 +827,8 @@ def _add_short_mentions(
             new.mentions = [_with_legal_form(span, text, rules) for span in new.mentions]
         for short in shorter:
             found = _occurrences(text, short, occupied, after=first.end)
-            occupied += [(span.start, span.end) for span in found]
+            for span in found:
+                occupied.add(span.start, span.end)
             new.mentions += found
         new.mentions.sort(key=lambda span: span.start)
 
