@@ -89,6 +89,11 @@ _COMPANY_AFTER_ADJECTIVE = re.compile(rf"{_FRENCH_ADJECTIVE}{_GAP}(?P<name>{_COM
 # A role's company, then the person: "chief executive of Acme, Jane Doe".
 _OF = re.compile(rf"{_GAP}(?:of|at|de|du|chez|d{APOSTROPHE})[ \u00a0\u202f]*")
 _APPOSITION = re.compile(rf",{_GAP}(?P<name>{_PERSON})")
+# The same with a body the knowledge base lacks, the person's name between commas: "the
+# chairman of the Federal Reserve, Jane Doe, said".
+_BODY_THEN_APPOSITION = re.compile(
+    rf"(?:(?:the|la|le){_GAP}|l{APOSTROPHE})?{_COMPANY},{_GAP}(?P<name>{_PERSON})(?=[,.])"
+)
 # A company right before a role, possessive or not: "Acme's chief executive", "Acme CEO".
 _OWNER = re.compile(rf"(?:{APOSTROPHE}s)?[ \u00a0\u202f]$")
 # The employer a role names: "a senior analyst at Acme"; in French after the adjectives
@@ -98,12 +103,10 @@ _FRENCH_EMPLOYER = re.compile(
     rf"(?:{_GAP}[a-zà-ÿ][\w'’-]*){{0,3}}?{_GAP}(?:chez|at){_GAP}(?P<name>{_COMPANY})"
 )
 # A word between "Name, " and the role or trade of an apposition: a lower-case word, a
-# possessive ("Acme's"), an acronym ("CFDT") or a word such as "Curitiba-based".
-_FILLER = (
-    rf"(?:[a-zà-ÿ][\w'’-]*|[{UPPER_CASE_LETTER}][\w&.-]*{APOSTROPHE}s"
-    rf"|[{UPPER_CASE_LETTER}0-9]{{2,}}[\w&-]*|[{UPPER_CASE_LETTER}]\w*-[a-zà-ÿ][\w-]*)"
-)
-_MAX_FILLERS = 2
+# capitalised one ("a former Google engineer"), a possessive ("Acme's"), an acronym ("CFDT")
+# or a word such as "Curitiba-based".
+_FILLER = rf"(?:[a-zà-ÿ][\w'’-]*|[{UPPER_CASE_LETTER}0-9][\w&.-]*(?:{APOSTROPHE}s)?)"
+_MAX_FILLERS = 3
 # How far before its role or trade the comma of an apposition may be, in characters.
 _APPOSITION_WORDS = 60
 # An acronym in brackets after a name: "Japan Advanced Semiconductor Manufacturing (JASM)".
@@ -122,6 +125,8 @@ _GIVEN_NAME_AFTER_FAMILY_NAME = re.compile(r"[^\W\d_]+-[a-zà-ÿ]+")
 
 # Nationalities are never the one distinctive word of a company's name.
 _NATIONALITIES = frozenset(word_list("newcomers/nationalities"))
+# Words never the distinctive word of a company's name: nationalities, "Advanced", "Cloud".
+_ORDINARY_CAPITALISED = _NATIONALITIES | frozenset(word_list("newcomers/ordinary_words"))
 _COMPANY_WORDS = frozenset(word_list("newcomers/company_words"))
 _BUSINESS_UNITS = frozenset(word_list("newcomers/business_units"))
 _WORD_BEFORE = re.compile(rf"(?<![^\W\d_])([^\W\d_]+)[{_SPACES}]*$")
@@ -491,6 +496,11 @@ def _named_after(
             if name is not None:
                 yield _Named(cue, cue_start, cue_end, _AFTER, *name.span("name"), company_id)
             return
+        if of is not None:
+            name = _BODY_THEN_APPOSITION.match(text, of.end())
+            if name is not None:
+                yield _Named(cue, cue_start, cue_end, _AFTER, *name.span("name"))
+            return
         name = rules.person_after.match(text, cue_end)
         # "its founder, Jane Doe, said": the comma closes what it opened.
         if name is None or (name.group("comma") and not text.startswith(",", name.end())):
@@ -632,7 +642,7 @@ class _OrdinaryWords:
     def __contains__(self, word: str) -> bool:
         if self._words is None:
             self._words = frozenset(_LOWER_CASE_WORD.findall(self.text))
-        return word.lower() in self._words or word.casefold() in _NATIONALITIES
+        return word.lower() in self._words or word.casefold() in _ORDINARY_CAPITALISED
 
 
 def _is_likely(
@@ -661,7 +671,12 @@ def _is_likely(
         return False
     if where == _ENDING:
         # "Consumer Electronics" is no company's name: its words are the story's own words.
-        return any(word not in ordinary and word.casefold() not in PLACES for word in words[:-1])
+        # A national company's name introduced with its acronym holds no other name:
+        # "Japan Advanced Semiconductor Manufacturing (JASM)".
+        return any(
+            word not in ordinary and word.casefold() not in PLACES and word not in _COMPANY_WORDS
+            for word in words[:-1]
+        ) or (words[0].casefold() in PLACES and _ACRONYM.match(text, end) is not None)
     if len(words) == 1 and name in ordinary:
         return False
     if where == _EMPLOYER_OF:
