@@ -345,7 +345,7 @@ def find_newcomers(
             end <= start
             or name in found
             or tagged.overlaps(start, end)
-            or not _is_likely(name, named.where, cue, text, start, end, ordinary)
+            or not _is_likely(name, named.where, cue, text, start, end, ordinary, rules)
             or is_known(name)
             or (
                 cue.kind == EntityKind.COMPANY
@@ -653,6 +653,7 @@ def _is_likely(
     start: int,
     end: int,
     ordinary: _OrdinaryWords,
+    rules: _Rules,
 ) -> bool:
     """Tell whether a name so introduced is surely one of its kind."""
     words = name.split()
@@ -677,7 +678,7 @@ def _is_likely(
             word not in ordinary and word.casefold() not in PLACES and word not in _COMPANY_WORDS
             for word in words[:-1]
         ) or (words[0].casefold() in PLACES and _ACRONYM.match(text, end) is not None)
-    if len(words) == 1 and name in ordinary:
+    if len(words) == 1 and (name in ordinary or _is_surname(name, text, rules)):
         return False
     if where == _EMPLOYER_OF:
         # "an economist at OECD", "a researcher at MIT": an acronym is often an institution.
@@ -691,15 +692,20 @@ def _is_likely(
         return False
     if where == _IN_APPOSITION and _opens_sentence_aside(text, start, words):
         return False
-    if not cue.statement:
-        return True
-    # "Jane Doe said in a statement" is a person; "Doe said…" may be her surname.
-    if " " in name:
-        return not person_shaped
-    distinctive = any(char.isdigit() or char.isupper() for char in name[1:])
-    return (
-        distinctive
-        or re.search(rf"[{UPPER_CASE_LETTER}]\w+{_GAP}{re.escape(name)}(?!\w)", text) is None
+    # "Jane Doe said in a statement" is a person.
+    return not (cue.statement and person_shaped)
+
+
+def _is_surname(name: str, text: str, rules: _Rules) -> bool:
+    """Tell whether a one-word name is also the last of a person's name in the story ("Jane
+    Doe runs Acme. The company Doe founded…"); not when shaped like no word ("xAI", "3M"),
+    nor after a cue ("Rival Acme")."""
+    if any(char.isdigit() or char.isupper() for char in name[1:]):
+        return False
+    pattern = rf"(?<![\w-])([{UPPER_CASE_LETTER}][^\W\d_]+){_GAP}{re.escape(name)}(?!\w)"
+    return any(
+        first.casefold() not in NEVER_NAMES and not rules.cues.exists(first.lower())
+        for first in re.findall(pattern, text)
     )
 
 
