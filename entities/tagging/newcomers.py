@@ -128,6 +128,7 @@ _NATIONALITIES = frozenset(word_list("newcomers/nationalities"))
 # Words never the distinctive word of a company's name: nationalities, "Advanced", "Cloud".
 _ORDINARY_CAPITALISED = _NATIONALITIES | frozenset(word_list("newcomers/ordinary_words"))
 _COMPANY_WORDS = frozenset(word_list("newcomers/company_words"))
+_NAME_PARTICLES = frozenset(word_list("newcomers/name_particles"))
 _BUSINESS_UNITS = frozenset(word_list("newcomers/business_units"))
 _WORD_BEFORE = re.compile(rf"(?<![^\W\d_])([^\W\d_]+)[{_SPACES}]*$")
 _WORD_AFTER = re.compile(rf"[{_SPACES}]*([^\W\d_]+)")
@@ -660,7 +661,11 @@ def _is_likely(
     if sum(char.isalpha() for char in name) < 2:
         return False
     if cue.kind == EntityKind.PERSON:
-        return not any(word.casefold() in NEVER_NAMES for word in words) and is_person_shaped(name)
+        # A particle may stand inside a name: "Emmanuel Le Roux".
+        inner = {*words[1:-1]} - _NAME_PARTICLES
+        return is_person_shaped(name) and not any(
+            word.casefold() in NEVER_NAMES for word in (words[0], *inner, words[-1])
+        )
     # A company's name may hold a place: "Korea Investment Partners", "Acme India"; not a
     # lone letter: "Class A shares", "Series B".
     if any(

@@ -91,6 +91,16 @@ def suggested(text: str, language: str) -> dict[str, tuple[str, list[str]]]:
             {"Han Jong-hee": ("person", ["Han Jong-hee", "Han"])},
         ),
         (
+            "Ivo Brandt, the under secretary who runs exports, met Nvidia.",
+            "en",
+            {"Ivo Brandt": ("person", ["Ivo Brandt"])},
+        ),
+        (
+            "Le projet sera dirigé par Emmanuel Le Gall, qui pilotait déjà l'activité.",
+            "fr",
+            {"Emmanuel Le Gall": ("person", ["Emmanuel Le Gall"])},
+        ),
+        (
             "Sa cofondatrice, Léa Fournel, passée par Airbus, veut recruter.",
             "fr",
             {"Léa Fournel": ("person", ["Léa Fournel"])},
