@@ -151,6 +151,17 @@ def suggested(text: str, language: str) -> dict[str, tuple[str, list[str]]]:
             },
         ),
         ("Google bought a stake in Quorvel.", "en", {"Quorvel": ("company", ["Quorvel"])}),
+        ("The panels are supplied by Quorvel.", "en", {"Quorvel": ("company", ["Quorvel"])}),
+        (
+            "Lumivex raised $20 million in a round led by Harbor Ventures.",
+            "en",
+            {"Harbor Ventures": ("company", ["Harbor Ventures"])},
+        ),
+        (
+            "Elle boucle un tour de table mené par Quorvel.",
+            "fr",
+            {"Quorvel": ("company", ["Quorvel"])},
+        ),
         ("Quorvel's chief executive resigned.", "en", {"Quorvel": ("company", ["Quorvel"])}),
         (
             "Le sous-traitant taïwanais Quorvel fournit les coques.",
@@ -183,6 +194,11 @@ def test_a_cue_introduces_a_newcomer(text, language, expected):
         ("Pour Jean Dupont, la société doit changer de cap.", "fr", {}),
         ("Désormais, la société vise l'Asie.", "fr", {}),
         ("Selon Jean Dupont, le fabricant devra baisser ses prix.", "fr", {}),
+        # A place, a person or a body after a deal word is no company.
+        ("Google signed a deal with Kenya and was backed by Temasek.", "en", {}),
+        ("The round led by Jane Doe closed.", "en", {}),
+        ("Le projet est soutenu par Bpifrance et mené par Thales.", "fr", {}),
+        ("Google won a contract from NASA and supplied by NASA.", "en", {}),
         # A person's name after a trade is a company's only when it ends the clause.
         ("The company Jane Doe founded in 2010 was sold.", "en", {}),
         ("The rival Jane Doe won the vote.", "en", {}),
