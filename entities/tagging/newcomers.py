@@ -6,15 +6,17 @@ narrower and surer: it takes only a name introduced by a cue of its kind, writte
 - a person: a role right before the name ("chief executive Jane Doe", "le PDG Jean Dupont",
   "its founder, Jane Doe,"), "who" or a verb right after it and a comma ("Jane Doe, who
   heads Acme", "Jean Dupont, qui dirige Acme"), or a role in an apposition, perhaps after a
-  determiner and two words ("Jane Doe, a senior analyst at Acme", "Jane Doe, Acme's vice
+  determiner and a few words ("Jane Doe, a senior analyst at Acme", "Jane Doe, Acme's vice
   chairman", "Marie Dupont, directrice générale de Acme"); the name must have the shape of a
   person's name (two or three capitalised words, see `discovery.is_person_shaped`);
 - a company: a legal form right after the name ("Acme Inc.", "Acme Sdn Bhd"), a company's word
   ending it ("Acme Securities"), a trade right before it ("the start-up Acme", "chipmaker
   Acme", "la société française Acme", "l'américain Acme") or in an apposition after it
   ("Acme, a local firm that…", "Acme, le fabricant chinois"), the employer a person's role
-  names ("an analyst at Acme", "analyste chez Acme"), or a statement right after it ("Acme
-  said in a statement") when the name is shaped like no person's.
+  names ("an analyst at Acme", "analyste chez Acme"), a role only a company has ("Acme's
+  chief executive", "le PDG d'Acme"), a deal ("a stake in Acme", "le rachat d'Acme"), or a
+  statement right after it ("Acme said in a statement"); the last three, and trades that
+  may be a person's ("rival"), only when the name is shaped like no person's.
 
 The cue lists are `data/*/newcomers/`. Words that are never names (places, months, titles,
 function words: `discovery.NEVER_NAMES`) are trimmed from the ends of a name; a name the
@@ -48,7 +50,6 @@ CONFIDENCE_COMPANY_STATEMENT = 0.7
 
 _SPACES = " \u00a0\u202f"
 _GAP = f"[{_SPACES}]+"
-_WORD_CHARACTER = re.compile(r"\w")
 # A capitalised word of a person's name: "Jane", "O'Brien", "Bong-seok".
 _PERSON_WORD = rf"[{UPPER_CASE_LETTER}][^\W\d_]*(?:[-'’][^\W\d_]+)*"
 _PERSON = rf"{_PERSON_WORD}(?:{_GAP}{_PERSON_WORD}){{1,3}}"
@@ -120,7 +121,7 @@ _CAPITALISED_NEXT = re.compile(rf"{_GAP}[{UPPER_CASE_LETTER}]")
 # What may end the words before an apposition's name in a sentence ("In Manaus, the firm…").
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;«\"“(\n])[^.!?:;«\"“(\n]*$")
 _CLAUSE_END = frozenset(",.;:!?)»”\"'’")
-# A surname second in a family-name-first name: "Kim Ji-hoon" is Kim, "Jane Doe-Smith" Doe-Smith.
+# A Korean given name, after the family name: "Ji-hoon" in "Kim Ji-hoon", whose surname is Kim.
 _GIVEN_NAME_AFTER_FAMILY_NAME = re.compile(r"[^\W\d_]+-[a-zà-ÿ]+")
 
 # Nationalities are never the one distinctive word of a company's name.
@@ -143,7 +144,7 @@ class _Cue(NamedTuple):
     kind: EntityKind
     confidence: float
     # Right after the cue ("chipmaker Acme"), right before it ("Acme said in a statement",
-    # "Acme Inc."), or before it and a comma, with perhaps a determiner and two words
+    # "Acme Inc."), or before it and a comma, with perhaps a determiner and a few words
     # ("Acme, a local firm that").
     after: bool = False
     before: bool = False
@@ -189,7 +190,7 @@ _CUES = {
     "nationalities": _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_CUE, after=True, nationality=True),
 }
 # Where the names each cue introduces stand.
-_PLACES = {
+_WHERE_NAMED = {
     cue: frozenset(
         place
         for place in ("after", "before", "apposition", "ends_name", "owned")
@@ -200,7 +201,7 @@ _PLACES = {
 _SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, before=True)
 _COMPANY_WORD_CUE = _CUES["company_words"]
 _EMPLOYER_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_EMPLOYER)
-_PLACES[_SUFFIX_CUE] = frozenset({"before"})
+_WHERE_NAMED[_SUFFIX_CUE] = frozenset({"before"})
 # The article before a French nationality that stands for a company.
 _FRENCH_ARTICLE_BEFORE = re.compile(rf"(?:^|[^\w])(?:le|l{APOSTROPHE}|du|au)[ ]*$", re.IGNORECASE)
 
@@ -472,7 +473,7 @@ def _inside_other(
             other.kind != cue.kind
             and end <= other_end
             and (start, end) != (other_start, other_end)
-            and _PLACES[other] & _PLACES[cue]
+            and _WHERE_NAMED[other] & _WHERE_NAMED[cue]
         ):
             return True
     return False
