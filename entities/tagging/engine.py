@@ -21,6 +21,12 @@ def tag(text: str, *, dictionary: Dictionary, title: str = "", language: str = "
         if match.kind == EntityKind.COMPANY and not match.provisional
         for span in match.mentions
     ]
+    people = [
+        (span.start, span.end)
+        for match in found.matches
+        if match.kind == EntityKind.PERSON
+        for span in match.mentions
+    ]
     new_entities = found.new_versions + find_newcomers(
         text,
         title=title,
@@ -28,6 +34,7 @@ def tag(text: str, *, dictionary: Dictionary, title: str = "", language: str = "
         is_known=dictionary.knows,
         taken=taken,
         companies=companies,
+        people=people,
     )
     if new_entities:
         paragraph_end = first_paragraph_end(text)

@@ -112,7 +112,7 @@ def test_accepting_a_candidate_creates_the_entity_and_retags(
     chief_client, kb, django_capture_on_commit_callbacks
 ):
     article = ArticleFactory(
-        body="Meta Platforms bought a stake in Scale AI, the data-labelling start-up.\n\n"
+        body="Meta Platforms held talks with Scale AI on data labelling.\n\n"
         "Scale AI will keep its chief executive."
     )
     tagging.article_tag(article_id=article.pk)

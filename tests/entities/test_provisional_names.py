@@ -43,7 +43,7 @@ def suggested(text: str, language: str = "en") -> dict[str, tuple[str, int]]:
         (
             "Frobnic's chief executive Jane Doe said sales grew. Jane Doe expects more.",
             "en",
-            {"Jane Doe": ("person", 2)},
+            {"Jane Doe": ("person", 2), "Frobnic": ("company", 1)},
         ),
         (
             "Sales will slow, according to analyst Ming-Chi Kuo.",
@@ -74,7 +74,7 @@ def test_a_name_introduced_by_a_cue_of_its_kind_is_suggested(text, language, exp
         # No cue: a discovery candidate at most.
         ("Jane Doe met Google last week.", "en"),
         ("Jean Dupont a rencontré Google.", "fr"),
-        ("Vellum Labs raised money.", "en"),
+        ("Vellum raised money.", "en"),
         # A person said it, not a company.
         ("Jane Doe said in a statement that she would leave.", "en"),
         ("Jean Dupont a annoncé dans un communiqué son départ.", "fr"),
