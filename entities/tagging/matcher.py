@@ -36,11 +36,22 @@ counts.
 
 Versions. A product that counts extends over a version written right after it: the words of
 a version the dictionary knows of it ("Sequoia" after "macOS", when macOS 15 lists it), then
-numbers, model numbers ("S24", "24H2"), tier words ("Pro", "Ultra", `data/any/products/
-tiers.txt`) and generations ("Gen 3"); never over a quantity ("15 million"), a specification
-("128GB") or another entity's name. The mention is the whole stretch; it counts for the most
-specific product known, and when words beyond it remain, the stretch is a new version of that
-product, reported in `FoundEntities.new_versions` as a suggestion.
+numbers, model numbers ("S24", "24H2", "XR2+"), tier words ("Pro", "Ultra", `data/any/products/
+tiers.txt`) and generations ("Gen 3"); never over a quantity ("15 million", "5 000"), a
+specification ("128GB", "5 nm", "13-inch", "5G"), an ordinal ("13th") or another entity's name.
+A model number may also be joined to the name by a hyphen ("Immortalis-G925"), and a glued stem
+(see `dictionary`) takes the number glued onto it ("Galaxy S26"), without which it does not
+count. The mention is the whole stretch; it counts for the most specific product known, and
+when words beyond it remain, the stretch is a new version of that product, reported in
+`FoundEntities.new_versions` as a suggestion.
+
+A name that is both a company's and a product's ("iQOO", a brand and its phones) names the
+product when a version follows it, the company otherwise.
+
+Models. A model maker's name (see `dictionary`) followed by a model number, a word with a digit
+that is not a year, a quantity, a specification or a fiscal period ("OnePlus 15", "Xiaomi 15S
+Pro", but not "Samsung 2025", "Apple Q3", "Huawei 5G"), is a new product of that company, also
+reported in `FoundEntities.new_versions`; the company keeps its own mention.
 
 A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
 which is reported even with no mention of its own (`FoundEntities.implied_by`).
@@ -75,6 +86,8 @@ CONFIDENCE_CUE = 0.7
 CONFIDENCE_PEER = 0.6
 # A new version of a known product: its family is sure, the version's name less so.
 CONFIDENCE_NEW_VERSION = 0.7
+# A new model of a company: only its maker is sure.
+CONFIDENCE_NEW_MODEL = 0.6
 
 # Words of a version after a product's name: tier words, generations, numbers, model numbers.
 _TIERS = frozenset(word_list("products/tiers"))
@@ -84,10 +97,25 @@ _UNIT = re.compile(
     r"\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
     re.IGNORECASE,
 )
+_UNITS = frozenset(word.casefold() for word in word_list("products/units"))
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # A version number ("11", "3.5") or a model number with a digit ("S24", "24H2", "7950X").
 _VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
+# Words with a digit that are never a version: ordinals ("13th", "3ème"; not "3e", which also
+# ends models' names, "iPhone 16e"), network generations ("5G") and fiscal periods ("Q3", "2Q",
+# "H1", "FY25").
+_NOT_A_VERSION = re.compile(
+    r"\d+(?:st|nd|rd|th|er|ère|ème|eme)|\d+G|[QH][1-4]|[1-4][QH]|FY\d{2,4}", re.IGNORECASE
+)
+# Nor, right after a company's name, a model: a year ("Samsung 2025"), a screen ("Sony 8K").
+_NOT_A_MODEL = re.compile(r"(?:19|20)\d\d|\d+K", re.IGNORECASE)
+# A version word: letters and digits, with a point release ("3.5") or a "+" ("XR2+", "Pro+").
+_VERSION_WORD = r"([^\W_]+(?:\.\d+)*\+?)"
 # The next word after a position, spaces only between: a version never crosses punctuation.
-_NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+([^\W_]+(?:\.\d+)*)")
+_NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+" + _VERSION_WORD)
+# A model number joined to a name by a hyphen ("Immortalis-G925"), or glued onto it ("S26").
+_JOINED_WORD = re.compile(r"[-\u2010\u2011]" + _VERSION_WORD)
+_GLUED_WORD = re.compile(r"(?=\d)" + _VERSION_WORD)
 _MAX_VERSION_WORDS = 4
 _VERSION_START = re.compile(rf"[ \t\u00a0\u202f]+[0-9{UPPER_CASE_LETTER}]")
 
@@ -123,7 +151,7 @@ _COMPANY_INTRODUCTIONS = tuple(
         {" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")}
     )
 )
-# A company's name right before one of these names a venue, tournament or event, not the company.
+# A company's or product's name right before one of these names a venue, tournament or event.
 _NAMED_AFTER = re.compile(
     r"[ \t\u00a0]+(?:"
     + "|".join(map(re.escape, sorted(word_list("context/named_after"), key=len, reverse=True)))
@@ -158,6 +186,8 @@ class _Candidate:
     search_form: str
     search_start: int
     search_end: int
+    # Found by a glued stem ("Galaxy S" of "Galaxy S26"): it counts only with its number.
+    glued: bool = False
     # The words around the name, as cues are looked for in them; filled in when first asked.
     cue_window: str | None = None
     cue_words: frozenset[str] = frozenset()
@@ -207,7 +237,7 @@ def find_entities(
     candidates += _candidates(text, dictionary, language, in_title=False)
     while True:
         chosen, dropped = _longest_first(candidates)
-        verdicts = _judge(chosen, dictionary, text=text)
+        verdicts = _judge(chosen, dictionary, text=text, title=title)
         rejected = [c for c, verdict in zip(chosen, verdicts, strict=True) if not verdict]
         # Dropping a rejected candidate only matters if it hid a shorter one.
         if not any(hidden.overlaps(c) for c in rejected for hidden in dropped):
@@ -233,7 +263,15 @@ def _candidates(
     search_form = searchable_source.padded
     locate = searchable_source.original_bounds
     for key_end, key_entries in dictionary.find_keys(search_form):
-        start, end = locate(key_end, key_entries.key_length)
+        key_length = key_entries.key_length
+        if key_entries.glued:
+            # A glued stem ends inside a word: only a number may follow it. Seen as a key with
+            # that digit for its closing pad, it is located like any other.
+            if not search_form[key_end + 1].isdigit():
+                continue
+            key_end += 1
+            key_length += 1
+        start, end = locate(key_end, key_length)
         named = (source[start:end], key_entries)
         entries = entries_named.get(named)
         if entries is None:
@@ -244,9 +282,17 @@ def _candidates(
         rank = (start - end) * longer_than_source + start
         candidate = found.get(rank)
         if candidate is None:
-            search_start = key_end - key_entries.key_length + 2
+            search_start = key_end - key_length + 2
             found[rank] = _Candidate(
-                start, end, in_title, aliases, surnames, search_form, search_start, key_end
+                start,
+                end,
+                in_title,
+                aliases,
+                surnames,
+                search_form,
+                search_start,
+                key_end,
+                glued=key_entries.glued,
             )
         else:
             candidate.entries += aliases
@@ -276,7 +322,9 @@ def _longest_first(candidates: list[_Candidate]) -> tuple[list[_Candidate], list
     return chosen, dropped
 
 
-def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> list[_Verdict]:
+def _judge(
+    chosen: list[_Candidate], dictionary: Dictionary, *, text: str, title: str
+) -> list[_Verdict]:
     verdicts: list[_Verdict] = [[] for _ in chosen]
     supported: set[int] = set()
     companies: set[int] = set()
@@ -301,6 +349,9 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
         return False
 
     def accept_by_cue(index: int, entry: AliasEntry) -> bool:
+        # A short name ("Magic" of "Honor Magic") is as often an ordinary word near a cue.
+        if entry.short_name:
+            return False
         kind = entities[entry.entity_id].kind
         return chosen[index].has_cue(kind) and accept(index, entry, CONFIDENCE_CUE)
 
@@ -317,7 +368,7 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
             kind = entities[entry.entity_id].kind
             if kind == EntityKind.PRODUCT and candidate.introduced_as_company():
                 continue
-            if kind == EntityKind.COMPANY and _names_venue_or_event(candidate, text):
+            if _names_venue_or_event(candidate, kind, text=text, title=title):
                 continue
             if not entry.ambiguous:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
@@ -349,10 +400,19 @@ def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
     return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
 
 
-def _names_venue_or_event(candidate: _Candidate, text: str) -> bool:
-    """Tell whether a company's name is part of a venue's or event's ("Oracle Park")."""
-    # Title-case headlines capitalise every word: only the body is read.
-    return not candidate.in_title and _NAMED_AFTER.match(text, candidate.end) is not None
+def _names_venue_or_event(
+    candidate: _Candidate, kind: EntityKind, *, text: str, title: str
+) -> bool:
+    """Tell whether a company's or product's name is part of a venue's or event's ("Oracle
+    Park", "Galaxy Unpacked", "Snapdragon Summit")."""
+    if kind == EntityKind.PERSON:
+        return False
+    if candidate.in_title:
+        # Title-case headlines capitalise every word ("Nvidia Open Sources Its Model"): a
+        # company's name is read in the body only. A product's name is seldom followed there
+        # by one of these words but for an event.
+        return kind == EntityKind.PRODUCT and _NAMED_AFTER.match(title, candidate.end) is not None
+    return _NAMED_AFTER.match(text, candidate.end) is not None
 
 
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
@@ -417,33 +477,65 @@ def _extend_versions(
     title: str,
     dictionary: Dictionary,
 ) -> list[NewEntity]:
-    """Extend each product that counts over the version written after it (see the module's
-    docstring); return the new versions, one per name, with their mentions."""
+    """Extend each product that counts over the version written after it, and find the new
+    models of model makers (see the module's docstring); return the new versions and models,
+    one per name, with their mentions."""
     entities = dictionary.entities
     # Where the names that count start, in the title (True) and in the body (False).
     starts: dict[bool, set[int]] = {True: set(), False: set()}
     for c, verdict in zip(chosen, verdicts, strict=True):
         if verdict:
             starts[c.in_title].add(c.start)
-    new_versions: dict[tuple[str, int], NewEntity] = {}
+    new_versions: dict[tuple[str, int | None], NewEntity] = {}
+
+    def suggest(candidate: _Candidate, end: int, new: NewEntity) -> None:
+        new = new_versions.setdefault((new.name.casefold(), new.variant_of_id), new)
+        if candidate.in_title:
+            new.in_title = True
+        else:
+            new.mentions.append(Span(candidate.start, end, text[candidate.start : end]))
+
     for index, (candidate, verdict) in enumerate(zip(chosen, verdicts, strict=True)):
-        product_ids = {entry.entity_id for entry, _ in verdict}
+        if not verdict:
+            continue
+        named = {entry.entity_id for entry, _ in verdict}
+        product_ids = {i for i in named if entities[i].kind == EntityKind.PRODUCT}
+        source = title if candidate.in_title else text
+        words = _version_words(source, candidate)
+        if not product_ids:
+            company_id = next(iter(named)) if len(named) == 1 else None
+            if company_id in dictionary.model_makers and words:
+                end = _model_end(source, words, starts[candidate.in_title])
+                if end:
+                    name = " ".join(source[candidate.start : end].split())
+                    maker = entities[company_id]
+                    suggest(
+                        candidate,
+                        end,
+                        NewEntity(
+                            EntityKind.PRODUCT,
+                            name,
+                            maker_id=maker.id,
+                            cue=maker.name,
+                            confidence=CONFIDENCE_NEW_MODEL,
+                        ),
+                    )
+            continue
         if len(product_ids) != 1:
             continue
         [product_id] = product_ids
-        if entities[product_id].kind != EntityKind.PRODUCT:
-            continue
-        source = title if candidate.in_title else text
-        # Most names are followed by an ordinary word: a version starts with a capital or a digit.
-        if not _VERSION_START.match(source, candidate.end):
-            continue
-        words = _words_after(source, candidate.end)
-        if not words:
-            continue
-        known_id, known_words = _known_version(product_id, words, dictionary)
-        version_end = _version_end(source, words[known_words:], starts[candidate.in_title])
-        end = version_end or (words[known_words - 1][2] if known_words else candidate.end)
-        if end == candidate.end:
+        known_id, end, version_end = product_id, 0, 0
+        if words:
+            known_id, known_words = _known_version(product_id, words, dictionary)
+            version_end = _version_end(source, words[known_words:], starts[candidate.in_title])
+            end = version_end or (words[known_words - 1][2] if known_words else 0)
+        if len(named) > 1:
+            # A company's name and a product's: the product's only with a version after it.
+            keep = EntityKind.PRODUCT if end else EntityKind.COMPANY
+            verdict[:] = [(e, c) for e, c in verdict if entities[e.entity_id].kind == keep]
+        if not end:
+            if candidate.glued:
+                verdict.clear()
             continue
         # What the stretch covers now belongs to it.
         for covered in range(index + 1, len(chosen)):
@@ -454,24 +546,36 @@ def _extend_versions(
         if known_id != product_id:
             verdict[:] = [(entry._replace(entity_id=known_id), c) for entry, c in verdict]
         if version_end:
-            name = " ".join(source[candidate.start : end].split())
             family = entities[known_id]
-            new = new_versions.setdefault(
-                (name.casefold(), known_id),
+            suggest(
+                candidate,
+                end,
                 NewEntity(
                     EntityKind.PRODUCT,
-                    name,
+                    " ".join(source[candidate.start : end].split()),
                     variant_of_id=known_id,
                     maker_id=family.maker_id,
                     cue=family.name,
                     confidence=CONFIDENCE_NEW_VERSION,
                 ),
             )
-            if candidate.in_title:
-                new.in_title = True
-            else:
-                new.mentions.append(Span(candidate.start, end, text[candidate.start : end]))
     return list(new_versions.values())
+
+
+def _version_words(source: str, candidate: _Candidate) -> list[tuple[str, int, int]]:
+    """Return the words that may be a version right after a name: glued onto a glued stem,
+    joined by a hyphen to a name that ends in a letter, or after spaces."""
+    end = candidate.end
+    if candidate.glued:
+        first = _GLUED_WORD.match(source, end)
+    elif source[end - 1 : end].isalpha() and (joined := _JOINED_WORD.match(source, end)):
+        first = joined if any(character.isdigit() for character in joined.group(1)) else None
+    else:
+        # Most names are followed by an ordinary word: a version starts with a capital or a digit.
+        return _words_after(source, end) if _VERSION_START.match(source, end) else []
+    if first is None:
+        return []
+    return [(first.group(1), first.start(1), first.end(1)), *_words_after(source, first.end(1))]
 
 
 def _words_after(source: str, position: int) -> list[tuple[str, int, int]]:
@@ -506,6 +610,16 @@ def _known_version(
     return product_id, used
 
 
+def _model_end(source: str, words: list[tuple[str, int, int]], taken: set[int]) -> int:
+    """Return where a model number after a company's name ends, with the version words after
+    it, or 0 when the first word is not a model number."""
+    first = words[0][0].rstrip("+")
+    if not any(character.isdigit() for character in first) or _NOT_A_MODEL.fullmatch(first):
+        return 0
+    end = _version_end(source, words, taken)
+    return end if end >= words[0][2] else 0
+
+
 def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]) -> int:
     """Return where the version words at the start of `words` end, or 0 when there are none.
     They stop at another entity's name (`taken` holds where they start): "H100" after "Pixel"."""
@@ -514,7 +628,8 @@ def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]
     index = 0
     while index < len(words):
         word, _, word_end = words[index]
-        if word in _TIERS:
+        bare = word.rstrip("+")
+        if bare in _TIERS:
             end = word_end
         elif word.casefold() in _GENERATIONS and index + 1 < len(words):
             number = words[index + 1][0]
@@ -522,21 +637,36 @@ def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]
                 break
             index += 1
             end = words[index][2]
-        elif _VERSION_NUMBER.fullmatch(word) and not _UNIT.fullmatch(word):
-            following = words[index + 1][0].casefold() if index + 1 < len(words) else ""
-            after = source[word_end : word_end + 2]
-            # "15 million", "3,000", "49%": a quantity, not a version.
-            if (
-                following in _QUANTITIES
-                or after[:1] == "%"
-                or (after[:1] == "," and after[1:].isdigit())
-            ):
+        elif (
+            _VERSION_NUMBER.fullmatch(bare)
+            and not _UNIT.fullmatch(bare)
+            and not _NOT_A_VERSION.fullmatch(bare)
+        ):
+            if _NUMBER.fullmatch(word) and _is_quantity(source, words, index):
                 break
             end = word_end
         else:
             break
         index += 1
     return end
+
+
+def _is_quantity(source: str, words: list[tuple[str, int, int]], index: int) -> bool:
+    """Tell whether the number at `index` of the words is a quantity or a measure, not a
+    version: "15 million", "3,000", "5 000", "49%", "5 nm", "13-inch"."""
+    word, _, word_end = words[index]
+    following = words[index + 1][0] if index + 1 < len(words) else ""
+    after = source[word_end : word_end + 2]
+    return (
+        following.casefold() in _QUANTITIES
+        or following.casefold() in _UNITS
+        # "49%", and in French "49 %".
+        or source[word_end : word_end + 3].lstrip(" \u00a0\u202f")[:1] == "%"
+        or (after[:1] == "," and after[1:].isdigit())
+        or (after[:1] in ("-", "\u2010", "\u2011") and after[1:].isalpha())
+        # French thousands: "5 000", "12 500".
+        or (len(word) <= 3 and len(following) == 3 and following.isdigit())
+    )
 
 
 def _collect(

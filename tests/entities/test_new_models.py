@@ -1,0 +1,93 @@
+"""New models of model makers: a company the knowledge base knows to name its products with its
+name and a model number ("OnePlus 13") is suggested a new product when its name is followed by
+a new model number ("OnePlus 15"). English and French."""
+
+import pytest
+
+from entities.tagging import AliasRecord, Dictionary, EntityKind, EntityRecord, tag
+
+COMPANY, PRODUCT = EntityKind.COMPANY, EntityKind.PRODUCT
+ENTITIES = [
+    EntityRecord(1, COMPANY, "oneplus", "OnePlus"),
+    EntityRecord(2, PRODUCT, "oneplus-13", "OnePlus 13", maker_id=1),
+    EntityRecord(3, COMPANY, "apple", "Apple"),
+    EntityRecord(4, PRODUCT, "iphone", "iPhone", maker_id=3),
+    EntityRecord(5, COMPANY, "nasdaq", "Nasdaq"),
+    EntityRecord(6, COMPANY, "xiaomi", "Xiaomi"),
+    EntityRecord(7, PRODUCT, "xiaomi-15", "Xiaomi 15", maker_id=6),
+]
+ALIASES = [
+    AliasRecord(1, "OnePlus"),
+    AliasRecord(2, "OnePlus 13"),
+    AliasRecord(3, "Apple", case_sensitive=True),
+    AliasRecord(4, "iPhone"),
+    AliasRecord(5, "Nasdaq"),
+    AliasRecord(6, "Xiaomi"),
+    AliasRecord(7, "Xiaomi 15"),
+]
+DICTIONARY = Dictionary(ENTITIES, ALIASES)
+
+
+def tagged(text: str, language: str = "en", title: str = ""):
+    result = tag(text, dictionary=DICTIONARY, title=title, language=language)
+    mentions = {match.slug: [span.text for span in match.mentions] for match in result.entities}
+    return mentions, {entity.name: entity for entity in result.new_entities}
+
+
+def test_model_makers_are_the_companies_that_name_products_with_a_model_number():
+    assert DICTIONARY.model_makers == {1, 6}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "maker", "model"),
+    [
+        ("OnePlus will sell the OnePlus 15 in Europe.", "en", "oneplus", "OnePlus 15"),
+        ("OnePlus vendra le OnePlus 15 en Europe.", "fr", "oneplus", "OnePlus 15"),
+        ("Xiaomi showed the Xiaomi 15S Pro on stage.", "en", "xiaomi", "Xiaomi 15S Pro"),
+        ("Xiaomi a montré le Xiaomi 15S Pro sur scène.", "fr", "xiaomi", "Xiaomi 15S Pro"),
+    ],
+)
+def test_a_model_makers_name_and_a_new_model_number_is_a_new_product(text, language, maker, model):
+    mentions, new = tagged(text, language)
+    assert set(new) == {model}
+    assert new[model].kind == PRODUCT
+    assert new[model].variant_of_id is None
+    assert DICTIONARY.entities[new[model].maker_id].slug == maker
+    assert [span.text for span in new[model].mentions] == [model]
+    # The company keeps its own mentions, the one inside the model's name too.
+    assert mentions[maker] == [model.split()[0]] * 2
+
+
+def test_a_new_model_in_the_title_is_suggested_without_body_spans():
+    _, new = tagged("Nothing else here.", title="OnePlus 15 Goes On Sale")
+    assert new["OnePlus 15"].in_title
+    assert new["OnePlus 15"].mentions == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("OnePlus 2025 sales fell.", "en"),
+        ("Les ventes OnePlus 2024 ont chuté.", "fr"),
+        ("OnePlus 5G phones are cheap.", "en"),
+        ("OnePlus Q3 revenue rose.", "en"),
+        ("Xiaomi 3Q profit beat forecasts.", "en"),
+        ("Xiaomi 8K screens are coming.", "en"),
+        ("Xiaomi 10 million phones were sold.", "en"),
+        ("Xiaomi 12 millions de téléphones vendus.", "fr"),
+        ("Xiaomi 5 000 salariés.", "fr"),
+        ("Xiaomi 40% of sales.", "en"),
+        ("Xiaomi 40\u202f% des ventes.", "fr"),
+        ("OnePlus 10-K filing.", "en"),
+        ("Xiaomi 3nm chips.", "en"),
+        ("Xiaomi 3 nm chips.", "en"),
+        ("OnePlus Nord phones are cheap.", "en"),
+        ("OnePlus 13 reviews are in.", "en"),
+        ("Apple 3 is not a phone.", "en"),
+        ("Le Nasdaq 100 a reculé de 2 %.", "fr"),
+        ("The Nasdaq 100 fell 2%.", "en"),
+    ],
+)
+def test_years_quantities_specifications_and_other_companies_are_not_new_models(text, language):
+    _, new = tagged(text, language)
+    assert new == {}
