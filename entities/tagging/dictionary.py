@@ -11,11 +11,12 @@ after the person's full alias (see `matcher`).
 
 It derives two more kinds of keys for product families, from the way the knowledge base names
 their versions:
-- a *short name*: the family's name without its maker's ("Mate" of "Huawei Mate"), when one of
-  its versions is named so ("Mate 60", "Magic7 Pro"). It is case-sensitive and ambiguous, and
-  counts only when the family or its maker is named in the story, never on a cue word alone:
-  "Magic" or "Drive" are ordinary words elsewhere. A short name that is already another
-  entity's alias is not derived.
+- a *short name*: a product's name without its maker's, when it is a model number ("C1" of
+  "Apple C1", "G1" of "Unitree G1") or when one of the product's versions is named so ("Mate"
+  of "Huawei Mate", for "Mate 60"; "Magic" of "Honor Magic", for "Magic7 Pro"). It is
+  case-sensitive and ambiguous, and counts only when the product or its maker is named in the
+  story, never on a cue word alone: "Magic" or "Drive" are ordinary words elsewhere. A short
+  name that is already another entity's alias, or that two products share, is not derived.
 - a *glued stem*: a name of the family that a version writes with its number glued on
   ("Galaxy S" of "Galaxy S24", "Honor Magic" of "Honor Magic7 Pro"). Its key has no space
   after it, so that it is found at the start of a word; the matcher keeps it only when a digit
@@ -45,6 +46,12 @@ from .text import DASHES
 from .types import AliasRecord, EntityKind, EntityRecord
 
 _DASH = re.compile(f"[{DASHES}]")
+# Words with a digit that are never a product's version or model number: ordinals ("13th",
+# "3ème"; not "3e", which also ends models' names, "iPhone 16e"), network generations ("5G")
+# and fiscal periods ("Q3", "2Q", "H1", "FY25").
+NOT_A_VERSION = re.compile(
+    r"\d+(?:st|nd|rd|th|er|ère|ème|eme)|\d+G|[QH][1-4]|[1-4][QH]|FY\d{2,4}", re.IGNORECASE
+)
 # A word of a key that glues a number onto letters: "s24", "magic7", "x8".
 _GLUED_NUMBER = re.compile(r"([^\W\d_]+)\d\w*")
 _NAME_SUFFIXES = frozenset(word_list("names/suffixes"))
@@ -276,8 +283,9 @@ class Dictionary:
     def _short_names(
         self, keys_by_entity: dict[int, set[str]], maker_keys: dict[int, set[str]]
     ) -> Iterable[tuple[str, AliasEntry]]:
-        """Yield the short name of each family whose name starts with its maker's, when one of
-        its versions is named without the maker (see the module's docstring)."""
+        """Yield the short name of each product whose name starts with its maker's, when it is
+        a model number or a version of the product is named without the maker (see the
+        module's docstring)."""
         taken = set().union(*keys_by_entity.values())
         versions: dict[int, list[int]] = defaultdict(list)
         for entity in self.entities.values():
@@ -285,35 +293,33 @@ class Dictionary:
                 versions[entity.variant_of_id].append(entity.id)
         found: dict[str, dict[int, AliasEntry]] = defaultdict(dict)
         for alias in self._aliases:
-            family = self.entities[alias.entity_id]
-            if family.kind != EntityKind.PRODUCT or family.maker_id not in self.entities:
-                continue
-            if not versions.get(family.id):
+            product = self.entities[alias.entity_id]
+            if product.kind != EntityKind.PRODUCT or product.maker_id not in maker_keys:
                 continue
             cased, folded = name_forms(alias.text)
             key = search_key(folded)
-            words = cased.split()
-            if len(words) != len(key.split()):
-                # Punctuation inside a word ("AT&T") splits the key and the name differently.
-                continue
-            for maker_key in maker_keys[family.maker_id]:
+            for maker_key in maker_keys[product.maker_id]:
                 if not key.startswith(maker_key) or key == maker_key:
                     continue
+                words = cased.split()
+                if len(words) != len(key.split()):
+                    # Punctuation inside a word ("AT&T") splits the key and the name apart.
+                    break
                 short = " ".join(words[len(maker_key.split()) :])
                 short_key = key[len(maker_key) - 1 :]
-                if not short[0].isupper() or short_key in taken:
+                if not short[0].isupper() or short_key in taken or NOT_A_VERSION.fullmatch(short):
                     continue
-                if any(
+                if any(character.isdigit() for character in short) or any(
                     version_key.startswith(short_key)
                     or (
                         version_key.startswith(short_key[:-1])
                         and version_key[len(short_key) - 1].isdigit()
                     )
-                    for version_id in versions[family.id]
+                    for version_id in versions[product.id]
                     for version_key in keys_by_entity[version_id]
                 ):
-                    found[short_key][family.id] = AliasEntry(
-                        family.id,
+                    found[short_key][product.id] = AliasEntry(
+                        product.id,
                         short,
                         True,
                         language_code(alias.language),
@@ -323,7 +329,7 @@ class Dictionary:
                         True,
                     )
         for short_key, entries in found.items():
-            # Two families of one short name: it names neither for sure.
+            # Two products of one short name: it names neither for sure.
             if len(entries) == 1:
                 yield short_key, next(iter(entries.values()))
 

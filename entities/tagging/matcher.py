@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import NamedTuple
 
-from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
+from .dictionary import NOT_A_VERSION, AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
 from .text import UPPER_CASE_LETTER
@@ -101,12 +101,6 @@ _UNITS = frozenset(word.casefold() for word in word_list("products/units"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # A version number ("11", "3.5") or a model number with a digit ("S24", "24H2", "7950X").
 _VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
-# Words with a digit that are never a version: ordinals ("13th", "3ème"; not "3e", which also
-# ends models' names, "iPhone 16e"), network generations ("5G") and fiscal periods ("Q3", "2Q",
-# "H1", "FY25").
-_NOT_A_VERSION = re.compile(
-    r"\d+(?:st|nd|rd|th|er|ère|ème|eme)|\d+G|[QH][1-4]|[1-4][QH]|FY\d{2,4}", re.IGNORECASE
-)
 # Nor, right after a company's name, a model: a year ("Samsung 2025"), a screen ("Sony 8K").
 _NOT_A_MODEL = re.compile(r"(?:19|20)\d\d|\d+K", re.IGNORECASE)
 # A version word: letters and digits, with a point release ("3.5") or a "+" ("XR2+", "Pro+").
@@ -640,7 +634,7 @@ def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]
         elif (
             _VERSION_NUMBER.fullmatch(bare)
             and not _UNIT.fullmatch(bare)
-            and not _NOT_A_VERSION.fullmatch(bare)
+            and not NOT_A_VERSION.fullmatch(bare)
         ):
             if _NUMBER.fullmatch(word) and _is_quantity(source, words, index):
                 break

@@ -30,6 +30,8 @@ ENTITIES = [
     EntityRecord(20, PRODUCT, "mali", "Mali", maker_id=19),
     EntityRecord(21, COMPANY, "iqoo", "iQOO"),
     EntityRecord(22, PRODUCT, "iqoo-phones", "iQOO phones", maker_id=21),
+    EntityRecord(23, COMPANY, "unitree", "Unitree Robotics"),
+    EntityRecord(24, PRODUCT, "unitree-g1", "Unitree G1", maker_id=23),
 ]
 ALIASES = [
     AliasRecord(1, "Google"),
@@ -59,6 +61,8 @@ ALIASES = [
     # A brand that names both the company and its phones.
     AliasRecord(21, "iQOO", case_sensitive=True),
     AliasRecord(22, "iQOO", case_sensitive=True),
+    AliasRecord(23, "Unitree"),
+    AliasRecord(24, "Unitree G1"),
 ]
 DICTIONARY = Dictionary(ENTITIES, ALIASES)
 
@@ -321,3 +325,27 @@ def test_a_short_name_that_another_entity_owns_is_not_derived():
     )
     entries = dictionary.automaton.get(" mate ").matching("Mate", "mate", "en")[0]
     assert [entry.entity_id for entry in entries] == [99]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Unitree sells its humanoid robots abroad; the G1 costs $16,000.", "en"),
+        ("Unitree vend ses humanoïdes à l'étranger ; le G1 coûte 16 000 dollars.", "fr"),
+    ],
+)
+def test_a_model_number_named_without_its_maker_counts_when_the_maker_is_named(text, language):
+    mentions, _ = tagged(text, language)
+    assert mentions["unitree-g1"] == ["G1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The new G1 model launched today, and the G1 visa rules changed.", "en"),
+        ("Le nouveau modèle G1 a été lancé hier.", "fr"),
+    ],
+)
+def test_a_model_number_named_without_its_maker_needs_the_maker_not_just_a_cue(text, language):
+    mentions, _ = tagged(text, language)
+    assert "unitree-g1" not in mentions
