@@ -51,7 +51,9 @@ product when a version follows it, the company otherwise.
 Models. A model maker's name (see `dictionary`) followed by a model number, a word with a digit
 that is not a year, a quantity, a specification or a fiscal period ("OnePlus 15", "Xiaomi 15S
 Pro", but not "Samsung 2025", "Apple Q3", "Huawei 5G"), is a new product of that company, also
-reported in `FoundEntities.new_versions`; the company keeps its own mention.
+reported in `FoundEntities.new_versions`; the company keeps its own mention. In the body, up to
+two capitalised words of a line of products may come between ("Xiaomi Watch S4"), but not a
+site's or an event's (`data/any/products/not_lines.txt`: "TSMC Fab 18").
 
 A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
 which is reported even with no mention of its own (`FoundEntities.implied_by`).
@@ -70,6 +72,7 @@ from itertools import takewhile
 from typing import NamedTuple
 
 from .dictionary import NOT_A_VERSION, AliasEntry, Dictionary, KeyEntries, NamedEntries
+from .discovery import COMPANY_WORDS, NEVER_NAMES
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
 from .text import UPPER_CASE_LETTER
@@ -103,6 +106,9 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 _VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
 # Nor, right after a company's name, a model: a year ("Samsung 2025"), a screen ("Sony 8K").
 _NOT_A_MODEL = re.compile(r"(?:19|20)\d\d|\d+K", re.IGNORECASE)
+# Words between a company's name and a number that make it a site or an event ("Fab 18").
+_NOT_LINES = frozenset(word.casefold() for word in word_list("products/not_lines"))
+_MAX_LINE_WORDS = 2
 # A version word: letters and digits, with a point release ("3.5") or a "+" ("XR2+", "Pro+").
 _VERSION_WORD = r"([^\W_]+(?:\.\d+)*\+?)"
 # The next word after a position, spaces only between: a version never crosses punctuation.
@@ -499,7 +505,9 @@ def _extend_versions(
         if not product_ids:
             company_id = next(iter(named)) if len(named) == 1 else None
             if company_id in dictionary.model_makers and words:
-                end = _model_end(source, words, starts[candidate.in_title])
+                end = _model_end(
+                    source, words, starts[candidate.in_title], in_title=candidate.in_title
+                )
                 if end:
                     name = " ".join(source[candidate.start : end].split())
                     maker = entities[company_id]
@@ -604,14 +612,37 @@ def _known_version(
     return product_id, used
 
 
-def _model_end(source: str, words: list[tuple[str, int, int]], taken: set[int]) -> int:
+def _model_end(
+    source: str, words: list[tuple[str, int, int]], taken: set[int], *, in_title: bool
+) -> int:
     """Return where a model number after a company's name ends, with the version words after
-    it, or 0 when the first word is not a model number."""
-    first = words[0][0].rstrip("+")
-    if not any(character.isdigit() for character in first) or _NOT_A_MODEL.fullmatch(first):
+    it, or 0 when there is none. In the body, up to two words of a line of products may come
+    first ("Xiaomi Pad 7 Ultra", "Xiaomi Watch S4"); a title capitalises every word."""
+    model = next(
+        (i for i, (word, _, _) in enumerate(words) if any(c.isdigit() for c in word)), None
+    )
+    if model is None or model > (0 if in_title else _MAX_LINE_WORDS):
         return 0
-    end = _version_end(source, words, taken)
-    return end if end >= words[0][2] else 0
+    if not all(_is_line_word(word) and start not in taken for word, start, _ in words[:model]):
+        return 0
+    if _NOT_A_MODEL.fullmatch(words[model][0].rstrip("+")):
+        return 0
+    end = _version_end(source, words[model:], taken)
+    return end if end >= words[model][2] else 0
+
+
+def _is_line_word(word: str) -> bool:
+    """Tell whether a word may name a line of products: capitalised ("Pad", "MatePad"), not
+    an acronym, a month, a place, a title, a company word or a site's ("Fab", "Plant")."""
+    folded = word.casefold()
+    return (
+        word[0].isupper()
+        and word.isalpha()
+        and not word.isupper()
+        and folded not in NEVER_NAMES
+        and folded not in COMPANY_WORDS
+        and folded not in _NOT_LINES
+    )
 
 
 def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]) -> int:

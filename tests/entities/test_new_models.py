@@ -91,3 +91,33 @@ def test_a_new_model_in_the_title_is_suggested_without_body_spans():
 def test_years_quantities_specifications_and_other_companies_are_not_new_models(text, language):
     _, new = tagged(text, language)
     assert new == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("OnePlus also showed the OnePlus Watch 4 Pro on stage.", "en"),
+        ("OnePlus a aussi montré la OnePlus Watch 4 Pro sur scène.", "fr"),
+    ],
+)
+def test_a_line_of_products_may_stand_between_the_makers_name_and_the_model(text, language):
+    _, new = tagged(text, language)
+    assert set(new) == {"OnePlus Watch 4 Pro"}
+    assert new["OnePlus Watch 4 Pro"].maker_id == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "title"),
+    [
+        ("Xiaomi Fab 2 opened near Beijing.", "en", ""),
+        ("Xiaomi Campus 3 a ouvert près de Pékin.", "fr", ""),
+        ("Xiaomi September 9 launch.", "en", ""),
+        ("Xiaomi CEO 2 talks.", "en", ""),
+        ("OnePlus Electronics 3 was founded.", "en", ""),
+        ("Xiaomi Phase 2 begins.", "en", ""),
+        ("Rien ici.", "fr", "OnePlus Lance Watch 4"),
+    ],
+)
+def test_sites_months_acronyms_and_title_words_are_no_line_of_products(text, language, title):
+    _, new = tagged(text, language, title)
+    assert new == {}
