@@ -1,4 +1,5 @@
-"""Suggest people and companies the knowledge base lacks, when the story says what they are.
+"""Suggest people, companies and products the knowledge base lacks, when the story says what
+they are.
 
 Discovery (`discovery`) lists every unknown name for an editor to review. This pass is
 narrower and surer: it takes only a name introduced by a cue of its kind, written next to it,
@@ -9,7 +10,13 @@ narrower and surer: it takes only a name introduced by a cue of its kind, writte
   name (two or three capitalised words, see `discovery.is_person_shaped`);
 - a company: a legal form right after the name ("Acme Inc."), words right before it ("the
   start-up Acme", "la société française Acme"), or a statement right after it ("Acme said in
-  a statement", "Acme a annoncé dans un communiqué") when the name is shaped like no person's.
+  a statement", "Acme a annoncé dans un communiqué") when the name is shaped like no person's;
+- a product: a product noun right after the name in English ("the XR9 chip"), right before
+  it in French ("la puce XR9", with up to two lower-case words between: "la puce sans fil
+  XR9"); the name must start with a capital letter and hold a digit, and be no quantity,
+  year, fiscal period or technical standard ("Wi-Fi 7 chip", "DDR5 chips",
+  `data/any/products/standards.txt`). A company's possessive right before the name is its
+  maker ("Acme's XR9 chip").
 
 The cue lists are `data/*/newcomers/`. Words that are never names (places, months, titles,
 function words: `discovery.NEVER_NAMES`) are trimmed from the ends of a name; a name the
@@ -25,6 +32,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from .dictionary import NOT_A_VERSION
 from .discovery import NEVER_NAMES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
 from .text import APOSTROPHE, APOSTROPHES, UPPER_CASE_LETTER
@@ -34,6 +42,7 @@ CONFIDENCE_PERSON_ROLE = 0.8
 CONFIDENCE_COMPANY_SUFFIX = 0.85
 CONFIDENCE_COMPANY_CUE = 0.8
 CONFIDENCE_COMPANY_STATEMENT = 0.7
+CONFIDENCE_PRODUCT_NOUN = 0.6
 
 _SPACES = " \u00a0\u202f"
 _GAP = f"[{_SPACES}]+"
@@ -46,6 +55,23 @@ _COMPANY_WORD = rf"(?:[{UPPER_CASE_LETTER}0-9][\w&]*(?:[-.][\w&]+)*|[a-z]+[{UPPE
 _COMPANY = rf"{_COMPANY_WORD}(?:{_GAP}{_COMPANY_WORD}){{0,3}}"
 _POSSESSIVE = re.compile(rf"{APOSTROPHE}s$")
 _WORD = re.compile(r"\S+")
+# A word of a product's name: capitalised, a model number, camel case ("Orbit", "XR9", "iPad").
+_PRODUCT_WORD = (
+    rf"(?:[{UPPER_CASE_LETTER}0-9][\w+]*(?:-[\w+]+)*|[a-z]+[{UPPER_CASE_LETTER}0-9][\w+]*)"
+)
+_PRODUCT = rf"{_PRODUCT_WORD}(?:{_GAP}{_PRODUCT_WORD}){{0,3}}"
+# A company's possessive right before a product's name: its maker ("Acme's XR9 chip").
+_MAKER_POSSESSIVE = re.compile(rf"{APOSTROPHE}s{_GAP}$")
+# Technical standards, grades and rounds: their names with a digit are no products.
+_STANDARDS = frozenset(
+    entry.replace("-", "").casefold() for entry in word_list("products/standards")
+)
+_LEADING_LETTERS = re.compile(r"[^\W\d_]*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_UNIT = re.compile(
+    r"\d+(?:[.,]\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
+    re.IGNORECASE,
+)
 
 
 # How far before a cue a name that ends at the cue may start, in characters.
@@ -62,6 +88,9 @@ _APPOSITION = re.compile(rf",{_GAP}(?P<name>{_PERSON})")
 _OWNER = re.compile(rf"(?:{APOSTROPHE}s)?[ \u00a0\u202f]$")
 # French puts an adjective between the cue and the name ("la société française Acme").
 _COMPANY_AFTER_ADJECTIVE = re.compile(rf"(?:{_GAP}[a-zà-ÿ]{{4,}})?{_GAP}(?P<name>{_COMPANY})")
+_PRODUCT_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_PRODUCT}){_GAP}$")
+# French: "la puce XR9", "la puce sans fil XR9", "le robot humanoïde XR9".
+_PRODUCT_AFTER = re.compile(rf"(?:{_GAP}[a-zà-ÿ]{{3,}}){{0,2}}{_GAP}(?P<name>{_PRODUCT})")
 
 
 class _Cue(NamedTuple):
@@ -83,6 +112,8 @@ _CUES = {
     "company_cues_after": _Cue(
         EntityKind.COMPANY, CONFIDENCE_COMPANY_STATEMENT, None, _COMPANY_BEFORE, statement=True
     ),
+    "product_nouns_after": _Cue(EntityKind.PRODUCT, CONFIDENCE_PRODUCT_NOUN, None, _PRODUCT_BEFORE),
+    "product_nouns_before": _Cue(EntityKind.PRODUCT, CONFIDENCE_PRODUCT_NOUN, _PRODUCT_AFTER),
 }
 _SUFFIX_CUE = _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_SUFFIX, None, _COMPANY_BEFORE)
 
@@ -142,10 +173,11 @@ def find_newcomers(
     taken: Sequence[tuple[int, int]],
     companies: Sequence[tuple[int, int, int]] = (),
 ) -> list[NewEntity]:
-    """Return the people and companies a cue introduces in the body, with every mention;
-    `taken` holds the spans of the entities already tagged, `companies` the (start, end, id)
-    of the companies among them, which a person's role may name ("chief executive of Acme,
-    Jane Doe", "Acme's chief executive Jane Doe")."""
+    """Return the people, companies and products a cue introduces in the body, with every
+    mention; `taken` holds the spans of the entities already tagged, `companies` the (start,
+    end, id) of the companies among them, which a person's role may name ("chief executive of
+    Acme, Jane Doe", "Acme's chief executive Jane Doe") and a product's possessive its maker
+    ("Acme's XR9 chip")."""
     rules = _RULES.get(language_code(language), _ANY_LANGUAGE_RULES)
     company_at = {start: (end, company_id) for start, end, company_id in companies}
     company_ending = {end: company_id for _, end, company_id in companies}
@@ -171,6 +203,9 @@ def find_newcomers(
             cue=" ".join(text[cue_start:cue_end].split()),
             confidence=cue.confidence,
             affiliation_id=employer if cue.kind == EntityKind.PERSON else None,
+            maker_id=_maker(text, start, company_ending)
+            if cue.kind == EntityKind.PRODUCT
+            else None,
         )
     return list(found.values())
 
@@ -244,6 +279,8 @@ def _is_likely(name: str, kind: EntityKind, text: str, *, statement: bool) -> bo
         return False
     if kind == EntityKind.PERSON:
         return is_person_shaped(name)
+    if kind == EntityKind.PRODUCT:
+        return _is_product_shaped(name)
     if not statement:
         return True
     # "Jane Doe said in a statement" is a person; "Doe said…" may be her surname.
@@ -254,6 +291,25 @@ def _is_likely(name: str, kind: EntityKind, text: str, *, statement: bool) -> bo
         distinctive
         or re.search(rf"[{UPPER_CASE_LETTER}]\w+{_GAP}{re.escape(name)}(?!\w)", text) is None
     )
+
+
+def _is_product_shaped(name: str) -> bool:
+    """Tell whether a name before or after a product noun is a product's: capitalised, with a
+    digit, and no quantity, year, fiscal period, measure or technical standard."""
+    words = name.split()
+    if not name[0].isupper() or not any(char.isdigit() for char in name):
+        return False
+    first = _LEADING_LETTERS.match(words[0].replace("-", "")).group().casefold()
+    return first not in _STANDARDS and not any(
+        _YEAR.fullmatch(word) or _UNIT.fullmatch(word) or NOT_A_VERSION.fullmatch(word)
+        for word in words
+    )
+
+
+def _maker(text: str, start: int, company_ending: dict[int, int]) -> int | None:
+    """Return the company whose possessive stands right before a product's name, if any."""
+    possessive = _MAKER_POSSESSIVE.search(text, max(0, start - 4), start)
+    return company_ending.get(possessive.start()) if possessive else None
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

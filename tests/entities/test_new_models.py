@@ -1,6 +1,7 @@
-"""New models of model makers: a company the knowledge base knows to name its products with its
-name and a model number ("OnePlus 13") is suggested a new product when its name is followed by
-a new model number ("OnePlus 15"). English and French."""
+"""New products: a company the knowledge base knows to name its products with its name and a
+model number ("OnePlus 13") is suggested a new product when its name is followed by a new model
+number ("OnePlus 15"); an unknown name with a digit next to a product noun ("the Vega X2 chip",
+"la puce Vega X2") is suggested too. English and French."""
 
 import pytest
 
@@ -120,4 +121,38 @@ def test_a_line_of_products_may_stand_between_the_makers_name_and_the_model(text
 )
 def test_sites_months_acronyms_and_title_words_are_no_line_of_products(text, language, title):
     _, new = tagged(text, language, title)
+    assert new == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "maker"),
+    [
+        ("OnePlus's Vega X2 chip powers the new phone.", "en", 1),
+        ("The phone runs on the Vega X2 chip from a start-up.", "en", None),
+        ("La puce sans fil Vega X2 équipe le téléphone.", "fr", None),
+        ("Le téléphone embarque la puce Vega X2.", "fr", None),
+    ],
+)
+def test_an_unknown_name_with_a_digit_next_to_a_product_noun_is_a_new_product(
+    text, language, maker
+):
+    _, new = tagged(text, language)
+    assert set(new) == {"Vega X2"}
+    assert new["Vega X2"].kind == PRODUCT
+    assert new["Vega X2"].maker_id == maker
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The Wi-Fi 7 chip and its DDR5 chips ship soon.", "en"),
+        ("Its Tier 1 chips and the Gen 2 processors ship soon.", "en"),
+        ("Sales of 2025 smartphones and Q3 smartphones rose.", "en"),
+        ("The Vega chip ships soon.", "en"),
+        ("La puce Wi-Fi 7 et les puces LPDDR5X arrivent.", "fr"),
+        ("Les smartphones 2025 arrivent, comme la puce Vega.", "fr"),
+    ],
+)
+def test_standards_grades_years_and_names_without_a_digit_are_not_new_products(text, language):
+    _, new = tagged(text, language)
     assert new == {}
