@@ -223,7 +223,15 @@ class Dictionary:
     def _relate(self) -> dict[int, frozenset[int]]:
         related: dict[int, set[int]] = defaultdict(set)
         for entity in self.entities.values():
-            for other_id in (entity.maker_id, entity.affiliation_id, entity.parent_id):
+            maker = self.entities.get(entity.maker_id) if entity.maker_id is not None else None
+            # A subsidiary's product is its parent's too: "Kirin", by HiSilicon, in a Huawei story.
+            maker_parent_id = maker.parent_id if maker is not None else None
+            for other_id in (
+                entity.maker_id,
+                entity.affiliation_id,
+                entity.parent_id,
+                maker_parent_id,
+            ):
                 if other_id is not None and other_id in self.entities:
                     related[entity.id].add(other_id)
                     related[other_id].add(entity.id)

@@ -13,7 +13,8 @@ and the overlaps resolved again, so a rejected long candidate does not hide a sh
 Ambiguity rule. An alias flagged ambiguous counts only with supporting context:
   (a) the same entity is matched elsewhere in the title or body by a mention that counts, or
   (b) a related entity is matched: its maker or its products, its affiliation or the people
-      affiliated with it, its parent or its subsidiaries, or
+      affiliated with it, its parent or its subsidiaries, its maker's parent or its
+      subsidiaries' products ("Kirin", made by HiSilicon, in a story about Huawei), or
   (c) a cue word of the entity's kind (`data/*/context/<kind>.txt`) stands within
       `CUE_WINDOW_WORDS` words before or after the mention, in the same title or body, or
   (d) for a company, a peer: another company counts in the story ("Amazon" in a story

@@ -32,6 +32,8 @@ ENTITIES = [
     EntityRecord(22, PRODUCT, "iqoo-phones", "iQOO phones", maker_id=21),
     EntityRecord(23, COMPANY, "unitree", "Unitree Robotics"),
     EntityRecord(24, PRODUCT, "unitree-g1", "Unitree G1", maker_id=23),
+    EntityRecord(25, COMPANY, "hisilicon", "HiSilicon", parent_id=16),
+    EntityRecord(26, PRODUCT, "kirin", "Kirin", maker_id=25),
 ]
 ALIASES = [
     AliasRecord(1, "Google"),
@@ -63,6 +65,8 @@ ALIASES = [
     AliasRecord(22, "iQOO", case_sensitive=True),
     AliasRecord(23, "Unitree"),
     AliasRecord(24, "Unitree G1"),
+    AliasRecord(25, "HiSilicon"),
+    AliasRecord(26, "Kirin", case_sensitive=True, ambiguous=True),
 ]
 DICTIONARY = Dictionary(ENTITIES, ALIASES)
 
@@ -349,3 +353,27 @@ def test_a_model_number_named_without_its_maker_counts_when_the_maker_is_named(t
 def test_a_model_number_named_without_its_maker_needs_the_maker_not_just_a_cue(text, language):
     mentions, _ = tagged(text, language)
     assert "unitree-g1" not in mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Huawei's phones run on the Kirin line.", "en"),
+        ("Les téléphones de Huawei tournent sur la gamme Kirin.", "fr"),
+    ],
+)
+def test_a_subsidiarys_product_counts_in_a_story_about_its_parent(text, language):
+    mentions, _ = tagged(text, language)
+    assert mentions["kirin"] == ["Kirin"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Kirin beer sold well in Japan.", "en"),
+        ("La bière Kirin se vend bien au Japon.", "fr"),
+    ],
+)
+def test_a_subsidiarys_product_needs_support_without_its_parent(text, language):
+    mentions, _ = tagged(text, language)
+    assert "kirin" not in mentions
