@@ -273,14 +273,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_likely(name: str, kind: EntityKind, text: str, *, statement: bool) -> bool:
     """Tell whether a name so introduced is surely one of its kind."""
-    if sum(char.isalpha() for char in name) < 2 or any(
-        word.casefold() in NEVER_NAMES for word in name.split()
-    ):
+    if any(word.casefold() in NEVER_NAMES for word in name.split()):
+        return False
+    if kind == EntityKind.PRODUCT:
+        # A model number may hold a single letter: "N4", "G1".
+        return _is_product_shaped(name)
+    if sum(char.isalpha() for char in name) < 2:
         return False
     if kind == EntityKind.PERSON:
         return is_person_shaped(name)
-    if kind == EntityKind.PRODUCT:
-        return _is_product_shaped(name)
     if not statement:
         return True
     # "Jane Doe said in a statement" is a person; "Doe said…" may be her surname.

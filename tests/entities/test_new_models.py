@@ -156,3 +156,12 @@ def test_an_unknown_name_with_a_digit_next_to_a_product_noun_is_a_new_product(
 def test_standards_grades_years_and_names_without_a_digit_are_not_new_products(text, language):
     _, new = tagged(text, language)
     assert new == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("The phone runs on K4 chips.", "en"), ("Le téléphone tourne sur la puce K4.", "fr")],
+)
+def test_a_model_number_of_one_letter_next_to_a_product_noun_is_a_new_product(text, language):
+    _, new = tagged(text, language)
+    assert set(new) == {"K4"}
