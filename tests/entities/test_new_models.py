@@ -165,3 +165,19 @@ def test_standards_grades_years_and_names_without_a_digit_are_not_new_products(t
 def test_a_model_number_of_one_letter_next_to_a_product_noun_is_a_new_product(text, language):
     _, new = tagged(text, language)
     assert set(new) == {"K4"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("Its Vega V7 models answer faster, on Orbit M4 memory.", "en", {"Vega V7", "Orbit M4"}),
+        (
+            "Le modèle Vega V7 répond plus vite, sur la mémoire Orbit M4.",
+            "fr",
+            {"Vega V7", "Orbit M4"},
+        ),
+    ],
+)
+def test_ai_models_memory_and_servers_are_product_nouns_too(text, language, name):
+    _, new = tagged(text, language)
+    assert set(new) == name
