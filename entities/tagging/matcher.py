@@ -27,7 +27,8 @@ Whatever the support, an ambiguous mention never counts when it shows its ordina
 a word of `data/*/context/ordinary.txt` stands within `CUE_WINDOW_WORDS` words of it ("the
 Amazon rainforest", "la forêt amazonienne", "a blizzard warning"), or, in the body, it is
 one word of a longer capitalised name the dictionary does not know ("Orange County",
-"Galaxy Ring", "Harrison Ford").
+"Galaxy Ring", "Harrison Ford"); a tier word or a model code after a product's name is its
+version, not a longer name ("M5 Pro", "Mate XTs").
 
 Surname rule. A derived surname (see `dictionary`) counts only if a full alias of the same
 person counted earlier: earlier in the body, or anywhere in the title (for a surname in the
@@ -37,14 +38,14 @@ counts.
 
 Versions. A product that counts extends over a version written right after it: the words of
 a version the dictionary knows of it ("Sequoia" after "macOS", when macOS 15 lists it), then
-numbers, model numbers ("S24", "24H2", "XR2+"), tier words ("Pro", "Ultra", `data/any/products/
-tiers.txt`) and generations ("Gen 3"); never over a quantity ("15 million", "5 000"), a
-specification ("128GB", "5 nm", "13-inch", "5G"), an ordinal ("13th") or another entity's name.
-A model number may also be joined to the name by a hyphen ("Immortalis-G925"), and a glued stem
-(see `dictionary`) takes the number glued onto it ("Galaxy S26"), without which it does not
-count. The mention is the whole stretch; it counts for the most specific product known, and
-when words beyond it remain, the stretch is a new version of that product, reported in
-`FoundEntities.new_versions` as a suggestion.
+numbers, point releases ("iOS 26.1"), model numbers ("S24", "24H2", "XR2+"), tier words
+("Pro", "Ultra", "FE", `data/any/products/tiers.txt`) and generations ("Gen 3"); never over a
+quantity ("15 million", "5 000"), a specification ("128GB", "5 nm", "13-inch", "5G"), an
+ordinal ("13th") or another entity's name. A model number may also be joined to the name by a
+hyphen ("Immortalis-G925"), and a glued stem (see `dictionary`) takes the number glued onto
+it ("Galaxy S26"), without which it does not count. The mention is the whole stretch; it
+counts for the most specific product known, and when words beyond it remain, the stretch is a
+new version of that product, reported in `FoundEntities.new_versions` as a suggestion.
 
 A name that is both a company's and a product's ("iQOO", a brand and its phones) names the
 product when a version follows it, the company otherwise.
@@ -117,6 +118,8 @@ _NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+" + _VERSION_WORD)
 # A model number joined to a name by a hyphen ("Immortalis-G925"), or glued onto it ("S26").
 _JOINED_WORD = re.compile(r"[-\u2010\u2011]" + _VERSION_WORD)
 _GLUED_WORD = re.compile(r"(?=\d)" + _VERSION_WORD)
+# A point release right after a name that ends in a number ("iOS 26" → "iOS 26.1").
+_POINT_RELEASE = re.compile(r"\.(\d{1,3}(?:\.\d{1,3})*)(?!\w)")
 _MAX_VERSION_WORDS = 4
 _VERSION_START = re.compile(rf"[ \t\u00a0\u202f]+[0-9{UPPER_CASE_LETTER}]")
 
@@ -373,7 +376,7 @@ def _judge(
                 continue
             if not entry.ambiguous:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
-            elif not _shows_ordinary_sense(candidate, text):
+            elif not _shows_ordinary_sense(candidate, text, product=kind == EntityKind.PRODUCT):
                 pending.append((index, entry))
     # The weakest support is tried last, and the strongest again after each gain.
     stages = (accept_by_context, accept_by_cue, accept_by_peer)
@@ -393,12 +396,14 @@ def _judge(
     return verdicts
 
 
-def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
+def _shows_ordinary_sense(candidate: _Candidate, text: str, *, product: bool) -> bool:
     """Tell whether an ambiguous name is used as an ordinary word or inside another name."""
     if candidate.has_nearby(_PADDED_ORDINARY):
         return True
     # Title-case headlines capitalise every word: only the body is read for longer names.
-    return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
+    return not candidate.in_title and _inside_longer_name(
+        text, candidate.start, candidate.end, product=product
+    )
 
 
 def _names_venue_or_event(
@@ -416,9 +421,11 @@ def _names_venue_or_event(
     return _NAMED_AFTER.match(text, candidate.end) is not None
 
 
-def _inside_longer_name(text: str, start: int, end: int) -> bool:
+def _inside_longer_name(text: str, start: int, end: int, *, product: bool) -> bool:
     """Tell whether capitalised words run on from the name with only spaces between, as in
-    "Orange County" or "Galaxy Ring", a capital that only opens a sentence aside."""
+    "Orange County" or "Galaxy Ring", a capital that only opens a sentence aside. After a
+    product's name, a tier word or a model code is its version, not another name ("M5 Pro",
+    "Mate XTs")."""
     after = end
     while after < len(text) and text[after] in " \t\u00a0":
         after += 1
@@ -426,8 +433,11 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
         word_end = after
         while word_end < len(text) and text[word_end].isalpha():
             word_end += 1
+        word = text[after:word_end]
         # An acronym after the name ("Apple CEO", "Orange SA") is not part of it.
-        if not text[after:word_end].isupper():
+        if not word.isupper() and not (
+            product and (word in _TIERS or sum(c.isupper() for c in word) > 1)
+        ):
             return True
     before = start
     while before and text[before - 1] in " \t\u00a0":
@@ -566,11 +576,14 @@ def _extend_versions(
 
 
 def _version_words(source: str, candidate: _Candidate) -> list[tuple[str, int, int]]:
-    """Return the words that may be a version right after a name: glued onto a glued stem,
-    joined by a hyphen to a name that ends in a letter, or after spaces."""
+    """Return the words that may be a version right after a name: glued onto a glued stem, a
+    point release after a name that ends in a number, joined by a hyphen to a name that ends
+    in a letter, or after spaces."""
     end = candidate.end
     if candidate.glued:
         first = _GLUED_WORD.match(source, end)
+    elif source[end - 1 : end].isdigit() and (point := _POINT_RELEASE.match(source, end)):
+        first = point
     elif source[end - 1 : end].isalpha() and (joined := _JOINED_WORD.match(source, end)):
         first = joined if any(character.isdigit() for character in joined.group(1)) else None
     else:

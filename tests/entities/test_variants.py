@@ -260,8 +260,8 @@ def test_a_family_named_without_its_maker_counts_when_the_maker_is_named(text, l
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        ("A new Mate 80 model launched in a pub; my Mate was there.", "en"),
-        ("Le modèle Mate 80 a été lancé hier, selon un ami.", "fr"),
+        ("A new Mate 80 launched in a pub; my Mate was there.", "en"),
+        ("Le nouveau Mate 80 a été lancé hier, selon un ami.", "fr"),
     ],
 )
 def test_a_family_named_without_its_maker_needs_the_maker_not_just_a_cue(text, language):
@@ -377,3 +377,68 @@ def test_a_subsidiarys_product_counts_in_a_story_about_its_parent(text, language
 def test_a_subsidiarys_product_needs_support_without_its_parent(text, language):
     mentions, _ = tagged(text, language)
     assert "kirin" not in mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Huawei will put the Kirin Pro and the Kirin XR in its phones.", "en"),
+        ("Huawei mettra le Kirin Pro et le Kirin XR dans ses téléphones.", "fr"),
+    ],
+)
+def test_a_tier_or_model_code_after_an_ambiguous_product_is_its_version(text, language):
+    mentions, new = tagged(text, language)
+    assert mentions["kirin"] == ["Kirin Pro", "Kirin"]
+    assert set(new) == {"Kirin Pro"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Huawei staff met on Kirin Street in Shenzhen.", "en"),
+        ("Les salariés de Huawei se sont retrouvés rue Kirin Street.", "fr"),
+    ],
+)
+def test_an_ordinary_capitalised_word_after_an_ambiguous_product_makes_a_longer_name(
+    text, language
+):
+    mentions, _ = tagged(text, language)
+    assert "kirin" not in mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Apple shipped macOS 15.2 and macOS Sequoia 15.3.1 this week.", "en"),
+        ("Apple a publié macOS 15.2 et macOS Sequoia 15.3.1 cette semaine.", "fr"),
+    ],
+)
+def test_a_point_release_after_a_known_version_is_a_new_version(text, language):
+    mentions, new = tagged(text, language)
+    assert mentions["macos-15"] == ["macOS 15.2", "macOS Sequoia 15.3.1"]
+    assert set(new) == {"macOS 15.2", "macOS Sequoia 15.3.1"}
+    assert new["macOS 15.2"].variant_of_id == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Apple said macOS 15.5% of Macs run it. Then came macOS 15. It sold.", "en"),
+        ("Apple affirme que macOS 15,5 % des Mac l'utilisent.", "fr"),
+    ],
+)
+def test_a_decimal_or_a_full_stop_after_a_known_version_is_no_point_release(text, language):
+    _, new = tagged(text, language)
+    assert new == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "version"),
+    [
+        ("Google will sell a Pixel 9 Fold next year.", "en", "Pixel 9 Fold"),
+        ("Samsung vendra un Galaxy S24 FE moins cher.", "fr", "Galaxy S24 FE"),
+    ],
+)
+def test_fan_editions_and_foldables_are_tiers(text, language, version):
+    _, new = tagged(text, language)
+    assert set(new) == {version}
