@@ -13,7 +13,8 @@ and the overlaps resolved again, so a rejected long candidate does not hide a sh
 Ambiguity rule. An alias flagged ambiguous counts only with supporting context:
   (a) the same entity is matched elsewhere in the title or body by a mention that counts, or
   (b) a related entity is matched: its maker or its products, its affiliation or the people
-      affiliated with it, its parent or its subsidiaries, or
+      affiliated with it, its parent or its subsidiaries, its maker's parent or its
+      subsidiaries' products ("Kirin", made by HiSilicon, in a story about Huawei), or
   (c) a cue word of the entity's kind (`data/*/context/<kind>.txt`) stands within
       `CUE_WINDOW_WORDS` words before or after the mention, in the same title or body, or
   (d) for a company, a peer: another company counts in the story ("Amazon" in a story
@@ -26,7 +27,8 @@ Whatever the support, an ambiguous mention never counts when it shows its ordina
 a word of `data/*/context/ordinary.txt` stands within `CUE_WINDOW_WORDS` words of it ("the
 Amazon rainforest", "la forêt amazonienne", "a blizzard warning"), or, in the body, it is
 one word of a longer capitalised name the dictionary does not know ("Orange County",
-"Galaxy Ring", "Harrison Ford").
+"Galaxy Ring", "Harrison Ford"); a tier word or a model code after a product's name is its
+version, not a longer name ("M5 Pro", "Mate XTs").
 
 Surname rule. A derived surname (see `dictionary`) counts only if a full alias of the same
 person counted earlier: earlier in the body, or anywhere in the title (for a surname in the
@@ -36,11 +38,24 @@ counts.
 
 Versions. A product that counts extends over a version written right after it: the words of
 a version the dictionary knows of it ("Sequoia" after "macOS", when macOS 15 lists it), then
-numbers, model numbers ("S24", "24H2"), tier words ("Pro", "Ultra", `data/any/products/
-tiers.txt`) and generations ("Gen 3"); never over a quantity ("15 million"), a specification
-("128GB") or another entity's name. The mention is the whole stretch; it counts for the most
-specific product known, and when words beyond it remain, the stretch is a new version of that
-product, reported in `FoundEntities.new_versions` as a suggestion.
+numbers, point releases ("iOS 26.1"), model numbers ("S24", "24H2", "XR2+"), tier words
+("Pro", "Ultra", "FE", `data/any/products/tiers.txt`) and generations ("Gen 3"); never over a
+quantity ("15 million", "5 000"), a specification ("128GB", "5 nm", "13-inch", "5G"), an
+ordinal ("13th") or another entity's name. A model number may also be joined to the name by a
+hyphen ("Immortalis-G925"), and a glued stem (see `dictionary`) takes the number glued onto
+it ("Galaxy S26"), without which it does not count. The mention is the whole stretch; it
+counts for the most specific product known, and when words beyond it remain, the stretch is a
+new version of that product, reported in `FoundEntities.new_versions` as a suggestion.
+
+A name that is both a company's and a product's ("iQOO", a brand and its phones) names the
+product when a version follows it, the company otherwise.
+
+Models. A model maker's name (see `dictionary`) followed by a model number, a word with a digit
+that is not a year, a quantity, a specification or a fiscal period ("OnePlus 15", "Xiaomi 15S
+Pro", but not "Samsung 2025", "Apple Q3", "Huawei 5G"), is a new product of that company, also
+reported in `FoundEntities.new_versions`; the company keeps its own mention. In the body, up to
+two capitalised words of a line of products may come between ("Xiaomi Watch S4"), but not a
+site's or an event's (`data/any/products/not_lines.txt`: "TSMC Fab 18").
 
 A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
 which is reported even with no mention of its own (`FoundEntities.implied_by`).
@@ -58,7 +73,8 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import NamedTuple
 
-from .dictionary import AliasEntry, Dictionary, KeyEntries, NamedEntries
+from .dictionary import NOT_A_VERSION, AliasEntry, Dictionary, KeyEntries, NamedEntries
+from .discovery import COMPANY_WORDS, NEVER_NAMES
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
 from .text import UPPER_CASE_LETTER
@@ -75,6 +91,8 @@ CONFIDENCE_CUE = 0.7
 CONFIDENCE_PEER = 0.6
 # A new version of a known product: its family is sure, the version's name less so.
 CONFIDENCE_NEW_VERSION = 0.7
+# A new model of a company: only its maker is sure.
+CONFIDENCE_NEW_MODEL = 0.6
 
 # Words of a version after a product's name: tier words, generations, numbers, model numbers.
 _TIERS = frozenset(word_list("products/tiers"))
@@ -84,10 +102,24 @@ _UNIT = re.compile(
     r"\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
     re.IGNORECASE,
 )
+_UNITS = frozenset(word.casefold() for word in word_list("products/units"))
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # A version number ("11", "3.5") or a model number with a digit ("S24", "24H2", "7950X").
 _VERSION_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,3})*|(?=[^\W_]*\d)[^\W_]{2,8}")
+# Nor, right after a company's name, a model: a year ("Samsung 2025"), a screen ("Sony 8K").
+_NOT_A_MODEL = re.compile(r"(?:19|20)\d\d|\d+K", re.IGNORECASE)
+# Words between a company's name and a number that make it a site or an event ("Fab 18").
+_NOT_LINES = frozenset(word.casefold() for word in word_list("products/not_lines"))
+_MAX_LINE_WORDS = 2
+# A version word: letters and digits, with a point release ("3.5") or a "+" ("XR2+", "Pro+").
+_VERSION_WORD = r"([^\W_]+(?:\.\d+)*\+?)"
 # The next word after a position, spaces only between: a version never crosses punctuation.
-_NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+([^\W_]+(?:\.\d+)*)")
+_NEXT_WORD = re.compile(r"[ \t\u00a0\u202f]+" + _VERSION_WORD)
+# A model number joined to a name by a hyphen ("Immortalis-G925"), or glued onto it ("S26").
+_JOINED_WORD = re.compile(r"[-\u2010\u2011]" + _VERSION_WORD)
+_GLUED_WORD = re.compile(r"(?=\d)" + _VERSION_WORD)
+# A point release right after a name that ends in a number ("iOS 26" → "iOS 26.1").
+_POINT_RELEASE = re.compile(r"\.(\d{1,3}(?:\.\d{1,3})*)(?!\w)")
 _MAX_VERSION_WORDS = 4
 _VERSION_START = re.compile(rf"[ \t\u00a0\u202f]+[0-9{UPPER_CASE_LETTER}]")
 
@@ -123,7 +155,7 @@ _COMPANY_INTRODUCTIONS = tuple(
         {" ".join(folded_words(cue)) for cue in word_list("newcomers/company_cues_before")}
     )
 )
-# A company's name right before one of these names a venue, tournament or event, not the company.
+# A company's or product's name right before one of these names a venue, tournament or event.
 _NAMED_AFTER = re.compile(
     r"[ \t\u00a0]+(?:"
     + "|".join(map(re.escape, sorted(word_list("context/named_after"), key=len, reverse=True)))
@@ -161,6 +193,8 @@ class _Candidate:
     search_form: str
     search_start: int
     search_end: int
+    # Found by a glued stem ("Galaxy S" of "Galaxy S26"): it counts only with its number.
+    glued: bool = False
     # The words around the name, as cues are looked for in them; filled in when first asked.
     cue_window: str | None = None
     cue_words: frozenset[str] = frozenset()
@@ -210,7 +244,7 @@ def find_entities(
     candidates += _candidates(text, dictionary, language, in_title=False)
     while True:
         chosen, dropped = _longest_first(candidates)
-        verdicts = _judge(chosen, dictionary, text=text)
+        verdicts = _judge(chosen, dictionary, text=text, title=title)
         rejected = [c for c, verdict in zip(chosen, verdicts, strict=True) if not verdict]
         # Dropping a rejected candidate only matters if it hid a shorter one.
         if not any(hidden.overlaps(c) for c in rejected for hidden in dropped):
@@ -236,7 +270,15 @@ def _candidates(
     search_form = searchable_source.padded
     locate = searchable_source.original_bounds
     for key_end, key_entries in dictionary.find_keys(search_form):
-        start, end = locate(key_end, key_entries.key_length)
+        key_length = key_entries.key_length
+        if key_entries.glued:
+            # A glued stem ends inside a word: only a number may follow it. Seen as a key with
+            # that digit for its closing pad, it is located like any other.
+            if not search_form[key_end + 1].isdigit():
+                continue
+            key_end += 1
+            key_length += 1
+        start, end = locate(key_end, key_length)
         named = (source[start:end], key_entries)
         entries = entries_named.get(named)
         if entries is None:
@@ -247,9 +289,17 @@ def _candidates(
         rank = (start - end) * longer_than_source + start
         candidate = found.get(rank)
         if candidate is None:
-            search_start = key_end - key_entries.key_length + 2
+            search_start = key_end - key_length + 2
             found[rank] = _Candidate(
-                start, end, in_title, aliases, surnames, search_form, search_start, key_end
+                start,
+                end,
+                in_title,
+                aliases,
+                surnames,
+                search_form,
+                search_start,
+                key_end,
+                glued=key_entries.glued,
             )
         else:
             candidate.entries += aliases
@@ -279,7 +329,9 @@ def _longest_first(candidates: list[_Candidate]) -> tuple[list[_Candidate], list
     return chosen, dropped
 
 
-def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> list[_Verdict]:
+def _judge(
+    chosen: list[_Candidate], dictionary: Dictionary, *, text: str, title: str
+) -> list[_Verdict]:
     verdicts: list[_Verdict] = [[] for _ in chosen]
     supported: set[int] = set()
     companies: set[int] = set()
@@ -304,6 +356,9 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
         return False
 
     def accept_by_cue(index: int, entry: AliasEntry) -> bool:
+        # A short name ("Magic" of "Honor Magic") is as often an ordinary word near a cue.
+        if entry.short_name:
+            return False
         kind = entities[entry.entity_id].kind
         return chosen[index].has_cue(kind) and accept(index, entry, CONFIDENCE_CUE)
 
@@ -322,11 +377,11 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
             kind = entities[entry.entity_id].kind
             if kind == EntityKind.PRODUCT and candidate.introduced_as_company():
                 continue
-            if kind == EntityKind.COMPANY and _names_venue_or_event(candidate, text):
+            if _names_venue_or_event(candidate, kind, text=text, title=title):
                 continue
             if not entry.ambiguous:
                 accept(index, entry, CONFIDENCE_EXPLICIT)
-            elif not _shows_ordinary_sense(candidate, text):
+            elif not _shows_ordinary_sense(candidate, text, product=kind == EntityKind.PRODUCT):
                 pending.append((index, entry))
     # The weakest support is tried last, and the strongest again after each gain.
     stages = (accept_by_context, accept_by_cue, accept_by_peer)
@@ -346,7 +401,7 @@ def _judge(chosen: list[_Candidate], dictionary: Dictionary, *, text: str) -> li
     return verdicts
 
 
-def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
+def _shows_ordinary_sense(candidate: _Candidate, text: str, *, product: bool) -> bool:
     """Tell whether an ambiguous name is used as an ordinary word or inside another name."""
     if candidate.has_nearby(_PADDED_ORDINARY):
         return True
@@ -356,7 +411,9 @@ def _shows_ordinary_sense(candidate: _Candidate, text: str) -> bool:
         if opening.casefold() == "the ":
             return True
     # Title-case headlines capitalise every word: only the body is read for longer names.
-    return not candidate.in_title and _inside_longer_name(text, candidate.start, candidate.end)
+    return not candidate.in_title and _inside_longer_name(
+        text, candidate.start, candidate.end, product=product
+    )
 
 
 def _opens_sentence_without_verb(candidate: _Candidate, text: str) -> bool:
@@ -373,15 +430,26 @@ def _opens_sentence_without_verb(candidate: _Candidate, text: str) -> bool:
     return next_word is None or next_word.group(1).casefold() not in _COMPANY_VERBS
 
 
-def _names_venue_or_event(candidate: _Candidate, text: str) -> bool:
-    """Tell whether a company's name is part of a venue's or event's ("Oracle Park")."""
-    # Title-case headlines capitalise every word: only the body is read.
-    return not candidate.in_title and _NAMED_AFTER.match(text, candidate.end) is not None
+def _names_venue_or_event(
+    candidate: _Candidate, kind: EntityKind, *, text: str, title: str
+) -> bool:
+    """Tell whether a company's or product's name is part of a venue's or event's ("Oracle
+    Park", "Galaxy Unpacked", "Snapdragon Summit")."""
+    if kind == EntityKind.PERSON:
+        return False
+    if candidate.in_title:
+        # Title-case headlines capitalise every word ("Nvidia Open Sources Its Model"): a
+        # company's name is read in the body only. A product's name is seldom followed there
+        # by one of these words but for an event.
+        return kind == EntityKind.PRODUCT and _NAMED_AFTER.match(title, candidate.end) is not None
+    return _NAMED_AFTER.match(text, candidate.end) is not None
 
 
-def _inside_longer_name(text: str, start: int, end: int) -> bool:
+def _inside_longer_name(text: str, start: int, end: int, *, product: bool) -> bool:
     """Tell whether capitalised words run on from the name with only spaces between, as in
-    "Orange County" or "Galaxy Ring", a capital that only opens a sentence aside."""
+    "Orange County" or "Galaxy Ring", a capital that only opens a sentence aside. After a
+    product's name, a tier word or a model code is its version, not another name ("M5 Pro",
+    "Mate XTs")."""
     after = end
     while after < len(text) and text[after] in " \t\u00a0":
         after += 1
@@ -389,8 +457,11 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
         word_end = after
         while word_end < len(text) and text[word_end].isalpha():
             word_end += 1
+        word = text[after:word_end]
         # An acronym after the name ("Apple CEO", "Orange SA") is not part of it.
-        if not text[after:word_end].isupper():
+        if not word.isupper() and not (
+            product and (word in _TIERS or sum(c.isupper() for c in word) > 1)
+        ):
             return True
     before = start
     while before and text[before - 1] in " \t\u00a0":
@@ -441,33 +512,67 @@ def _extend_versions(
     title: str,
     dictionary: Dictionary,
 ) -> list[NewEntity]:
-    """Extend each product that counts over the version written after it (see the module's
-    docstring); return the new versions, one per name, with their mentions."""
+    """Extend each product that counts over the version written after it, and find the new
+    models of model makers (see the module's docstring); return the new versions and models,
+    one per name, with their mentions."""
     entities = dictionary.entities
     # Where the names that count start, in the title (True) and in the body (False).
     starts: dict[bool, set[int]] = {True: set(), False: set()}
     for c, verdict in zip(chosen, verdicts, strict=True):
         if verdict:
             starts[c.in_title].add(c.start)
-    new_versions: dict[tuple[str, int], NewEntity] = {}
+    new_versions: dict[tuple[str, int | None], NewEntity] = {}
+
+    def suggest(candidate: _Candidate, end: int, new: NewEntity) -> None:
+        new = new_versions.setdefault((new.name.casefold(), new.variant_of_id), new)
+        if candidate.in_title:
+            new.in_title = True
+        else:
+            new.mentions.append(Span(candidate.start, end, text[candidate.start : end]))
+
     for index, (candidate, verdict) in enumerate(zip(chosen, verdicts, strict=True)):
-        product_ids = {entry.entity_id for entry, _ in verdict}
+        if not verdict:
+            continue
+        named = {entry.entity_id for entry, _ in verdict}
+        product_ids = {i for i in named if entities[i].kind == EntityKind.PRODUCT}
+        source = title if candidate.in_title else text
+        words = _version_words(source, candidate)
+        if not product_ids:
+            company_id = next(iter(named)) if len(named) == 1 else None
+            if company_id in dictionary.model_makers and words:
+                end = _model_end(
+                    source, words, starts[candidate.in_title], in_title=candidate.in_title
+                )
+                if end:
+                    name = " ".join(source[candidate.start : end].split())
+                    maker = entities[company_id]
+                    suggest(
+                        candidate,
+                        end,
+                        NewEntity(
+                            EntityKind.PRODUCT,
+                            name,
+                            maker_id=maker.id,
+                            cue=maker.name,
+                            confidence=CONFIDENCE_NEW_MODEL,
+                        ),
+                    )
+            continue
         if len(product_ids) != 1:
             continue
         [product_id] = product_ids
-        if entities[product_id].kind != EntityKind.PRODUCT:
-            continue
-        source = title if candidate.in_title else text
-        # Most names are followed by an ordinary word: a version starts with a capital or a digit.
-        if not _VERSION_START.match(source, candidate.end):
-            continue
-        words = _words_after(source, candidate.end)
-        if not words:
-            continue
-        known_id, known_words = _known_version(product_id, words, dictionary)
-        version_end = _version_end(source, words[known_words:], starts[candidate.in_title])
-        end = version_end or (words[known_words - 1][2] if known_words else candidate.end)
-        if end == candidate.end:
+        known_id, end, version_end = product_id, 0, 0
+        if words:
+            known_id, known_words = _known_version(product_id, words, dictionary)
+            version_end = _version_end(source, words[known_words:], starts[candidate.in_title])
+            end = version_end or (words[known_words - 1][2] if known_words else 0)
+        if len(named) > 1:
+            # A company's name and a product's: the product's only with a version after it.
+            keep = EntityKind.PRODUCT if end else EntityKind.COMPANY
+            verdict[:] = [(e, c) for e, c in verdict if entities[e.entity_id].kind == keep]
+        if not end:
+            if candidate.glued:
+                verdict.clear()
             continue
         # What the stretch covers now belongs to it.
         for covered in range(index + 1, len(chosen)):
@@ -478,24 +583,39 @@ def _extend_versions(
         if known_id != product_id:
             verdict[:] = [(entry._replace(entity_id=known_id), c) for entry, c in verdict]
         if version_end:
-            name = " ".join(source[candidate.start : end].split())
             family = entities[known_id]
-            new = new_versions.setdefault(
-                (name.casefold(), known_id),
+            suggest(
+                candidate,
+                end,
                 NewEntity(
                     EntityKind.PRODUCT,
-                    name,
+                    " ".join(source[candidate.start : end].split()),
                     variant_of_id=known_id,
                     maker_id=family.maker_id,
                     cue=family.name,
                     confidence=CONFIDENCE_NEW_VERSION,
                 ),
             )
-            if candidate.in_title:
-                new.in_title = True
-            else:
-                new.mentions.append(Span(candidate.start, end, text[candidate.start : end]))
     return list(new_versions.values())
+
+
+def _version_words(source: str, candidate: _Candidate) -> list[tuple[str, int, int]]:
+    """Return the words that may be a version right after a name: glued onto a glued stem, a
+    point release after a name that ends in a number, joined by a hyphen to a name that ends
+    in a letter, or after spaces."""
+    end = candidate.end
+    if candidate.glued:
+        first = _GLUED_WORD.match(source, end)
+    elif source[end - 1 : end].isdigit() and (point := _POINT_RELEASE.match(source, end)):
+        first = point
+    elif source[end - 1 : end].isalpha() and (joined := _JOINED_WORD.match(source, end)):
+        first = joined if any(character.isdigit() for character in joined.group(1)) else None
+    else:
+        # Most names are followed by an ordinary word: a version starts with a capital or a digit.
+        return _words_after(source, end) if _VERSION_START.match(source, end) else []
+    if first is None:
+        return []
+    return [(first.group(1), first.start(1), first.end(1)), *_words_after(source, first.end(1))]
 
 
 def _words_after(source: str, position: int) -> list[tuple[str, int, int]]:
@@ -530,6 +650,39 @@ def _known_version(
     return product_id, used
 
 
+def _model_end(
+    source: str, words: list[tuple[str, int, int]], taken: set[int], *, in_title: bool
+) -> int:
+    """Return where a model number after a company's name ends, with the version words after
+    it, or 0 when there is none. In the body, up to two words of a line of products may come
+    first ("Xiaomi Pad 7 Ultra", "Xiaomi Watch S4"); a title capitalises every word."""
+    model = next(
+        (i for i, (word, _, _) in enumerate(words) if any(c.isdigit() for c in word)), None
+    )
+    if model is None or model > (0 if in_title else _MAX_LINE_WORDS):
+        return 0
+    if not all(_is_line_word(word) and start not in taken for word, start, _ in words[:model]):
+        return 0
+    if _NOT_A_MODEL.fullmatch(words[model][0].rstrip("+")):
+        return 0
+    end = _version_end(source, words[model:], taken)
+    return end if end >= words[model][2] else 0
+
+
+def _is_line_word(word: str) -> bool:
+    """Tell whether a word may name a line of products: capitalised ("Pad", "MatePad"), not
+    an acronym, a month, a place, a title, a company word or a site's ("Fab", "Plant")."""
+    folded = word.casefold()
+    return (
+        word[0].isupper()
+        and word.isalpha()
+        and not word.isupper()
+        and folded not in NEVER_NAMES
+        and folded not in COMPANY_WORDS
+        and folded not in _NOT_LINES
+    )
+
+
 def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]) -> int:
     """Return where the version words at the start of `words` end, or 0 when there are none.
     They stop at another entity's name (`taken` holds where they start): "H100" after "Pixel"."""
@@ -538,7 +691,8 @@ def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]
     index = 0
     while index < len(words):
         word, _, word_end = words[index]
-        if word in _TIERS:
+        bare = word.rstrip("+")
+        if bare in _TIERS:
             end = word_end
         elif word.casefold() in _GENERATIONS and index + 1 < len(words):
             number = words[index + 1][0]
@@ -546,21 +700,36 @@ def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]
                 break
             index += 1
             end = words[index][2]
-        elif _VERSION_NUMBER.fullmatch(word) and not _UNIT.fullmatch(word):
-            following = words[index + 1][0].casefold() if index + 1 < len(words) else ""
-            after = source[word_end : word_end + 2]
-            # "15 million", "3,000", "49%": a quantity, not a version.
-            if (
-                following in _QUANTITIES
-                or after[:1] == "%"
-                or (after[:1] == "," and after[1:].isdigit())
-            ):
+        elif (
+            _VERSION_NUMBER.fullmatch(bare)
+            and not _UNIT.fullmatch(bare)
+            and not NOT_A_VERSION.fullmatch(bare)
+        ):
+            if _NUMBER.fullmatch(word) and _is_quantity(source, words, index):
                 break
             end = word_end
         else:
             break
         index += 1
     return end
+
+
+def _is_quantity(source: str, words: list[tuple[str, int, int]], index: int) -> bool:
+    """Tell whether the number at `index` of the words is a quantity or a measure, not a
+    version: "15 million", "3,000", "5 000", "49%", "5 nm", "13-inch"."""
+    word, _, word_end = words[index]
+    following = words[index + 1][0] if index + 1 < len(words) else ""
+    after = source[word_end : word_end + 2]
+    return (
+        following.casefold() in _QUANTITIES
+        or following.casefold() in _UNITS
+        # "49%", and in French "49 %".
+        or source[word_end : word_end + 3].lstrip(" \u00a0\u202f")[:1] == "%"
+        or (after[:1] == "," and after[1:].isdigit())
+        or (after[:1] in ("-", "\u2010", "\u2011") and after[1:].isalpha())
+        # French thousands: "5 000", "12 500".
+        or (len(word) <= 3 and len(following) == 3 and following.isdigit())
+    )
 
 
 def _collect(

@@ -1,4 +1,5 @@
-"""Suggest people and companies the knowledge base lacks, when the story says what they are.
+"""Suggest people, companies and products the knowledge base lacks, when the story says what
+they are.
 
 Discovery (`discovery`) lists every unknown name for an editor to review. This pass is
 narrower and surer: it takes only a name introduced by a cue of its kind, written next to it,
@@ -16,7 +17,13 @@ narrower and surer: it takes only a name introduced by a cue of its kind, writte
   names ("an analyst at Acme", "analyste chez Acme"), a role only a company has ("Acme's
   chief executive", "le PDG d'Acme"), a deal ("a stake in Acme", "le rachat d'Acme"), or a
   statement right after it ("Acme said in a statement"); the last three, and trades that
-  may be a person's ("rival"), only when the name is shaped like no person's.
+  may be a person's ("rival"), only when the name is shaped like no person's;
+- a product: a product noun right after the name in English ("the XR9 chip"), right before
+  it in French ("la puce XR9", with up to two lower-case words between: "la puce sans fil
+  XR9"); the name must start with a capital letter and hold a digit, and be no quantity,
+  year, fiscal period or technical standard ("Wi-Fi 7 chip", "DDR5 chips",
+  `data/any/products/standards.txt`). A company's possessive right before the name is its
+  maker ("Acme's XR9 chip").
 
 The cue lists are `data/*/newcomers/`. Words that are never names (places, months, titles,
 function words: `discovery.NEVER_NAMES`) are trimmed from the ends of a name; a name the
@@ -36,6 +43,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from .dictionary import NOT_A_VERSION
 from .discovery import GENERIC_WORDS, NAME_MAX_CHARS, NEVER_NAMES, PLACES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
 from .text import APOSTROPHE, APOSTROPHES, UPPER_CASE_LETTER, RegexTrie, straight_apostrophes
@@ -47,6 +55,7 @@ CONFIDENCE_COMPANY_CUE = 0.8
 CONFIDENCE_COMPANY_WORD = 0.75
 CONFIDENCE_COMPANY_EMPLOYER = 0.75
 CONFIDENCE_COMPANY_STATEMENT = 0.7
+CONFIDENCE_PRODUCT_NOUN = 0.6
 
 _SPACES = " \u00a0\u202f"
 _GAP = f"[{_SPACES}]+"
@@ -61,6 +70,23 @@ _COMPANY_WORD = (
 )
 _COMPANY = rf"{_COMPANY_WORD}(?:{_GAP}{_COMPANY_WORD}){{0,3}}"
 _POSSESSIVE = re.compile(rf"{APOSTROPHE}s$")
+# A word of a product's name: capitalised, a model number, camel case ("Orbit", "XR9", "iPad").
+_PRODUCT_WORD = (
+    rf"(?:[{UPPER_CASE_LETTER}0-9][\w+]*(?:-[\w+]+)*|[a-z]+[{UPPER_CASE_LETTER}0-9][\w+]*)"
+)
+_PRODUCT = rf"{_PRODUCT_WORD}(?:{_GAP}{_PRODUCT_WORD}){{0,3}}"
+# A company's possessive right before a product's name: its maker ("Acme's XR9 chip").
+_MAKER_POSSESSIVE = re.compile(rf"{APOSTROPHE}s{_GAP}$")
+# Technical standards, grades and rounds: their names with a digit are no products.
+_STANDARDS = frozenset(
+    entry.replace("-", "").casefold() for entry in word_list("products/standards")
+)
+_LEADING_LETTERS = re.compile(r"[^\W\d_]*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_UNIT = re.compile(
+    r"\d+(?:[.,]\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\S+")
 _LOWER_CASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]+(?![\w-])")
 
@@ -69,6 +95,14 @@ _WINDOW = 100
 # Searched in the stretch before a cue, up to the cue: `$` is where the cue starts.
 _PERSON_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_PERSON}),{_GAP}$")
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_COMPANY}){_GAP}$")
+_PRODUCT_BEFORE = re.compile(rf"(?<![\w-])(?P<name>{_PRODUCT}){_GAP}$")
+# French: "la puce XR9", "la puce sans fil XR9", "le robot humanoïde XR9".
+_PRODUCT_AFTER = re.compile(rf"(?:{_GAP}[a-zà-ÿ]{{3,}}){{0,2}}{_GAP}(?P<name>{_PRODUCT})")
+_NAME_BEFORE = {
+    EntityKind.PERSON: _PERSON_BEFORE,
+    EntityKind.COMPANY: _COMPANY_BEFORE,
+    EntityKind.PRODUCT: _PRODUCT_BEFORE,
+}
 # Matched after a cue. A comma may stand before a person's name that a comma closes ("its
 # founder, Jane Doe, said").
 _PERSON_AFTER = re.compile(rf"(?P<comma>,)?{_GAP}(?P<name>{_PERSON})")
@@ -188,6 +222,8 @@ _CUES = {
         EntityKind.COMPANY, CONFIDENCE_COMPANY_CUE, after=True, unless_person=True
     ),
     "nationalities": _Cue(EntityKind.COMPANY, CONFIDENCE_COMPANY_CUE, after=True, nationality=True),
+    "product_nouns_after": _Cue(EntityKind.PRODUCT, CONFIDENCE_PRODUCT_NOUN, before=True),
+    "product_nouns_before": _Cue(EntityKind.PRODUCT, CONFIDENCE_PRODUCT_NOUN, after=True),
 }
 # Where the names each cue introduces stand.
 _WHERE_NAMED = {
@@ -363,6 +399,9 @@ def find_newcomers(
             cue=" ".join(text[named.cue_start : named.cue_end].split()),
             confidence=cue.confidence,
             affiliation_id=named.employer if cue.kind == EntityKind.PERSON else None,
+            maker_id=_maker(text, start, company_ending)
+            if cue.kind == EntityKind.PRODUCT
+            else None,
         )
     if not found:
         return []
@@ -388,9 +427,7 @@ def _named_by_cues(
                 text, rules, cue, cue_start, cue_end, company_at, company_ending
             )
         if cue.before:
-            name = (_PERSON_BEFORE if cue.kind == EntityKind.PERSON else _COMPANY_BEFORE).search(
-                text, max(0, cue_start - _WINDOW), cue_start
-            )
+            name = _NAME_BEFORE[cue.kind].search(text, max(0, cue_start - _WINDOW), cue_start)
             if name is not None:
                 yield _Named(cue, cue_start, cue_end, _BEFORE, *name.span("name"))
         if cue.apposition:
@@ -507,6 +544,8 @@ def _named_after(
         # "its founder, Jane Doe, said": the comma closes what it opened.
         if name is None or (name.group("comma") and not text.startswith(",", name.end())):
             return
+    elif cue.kind == EntityKind.PRODUCT:
+        name = _PRODUCT_AFTER.match(text, cue_end)
     elif text[cue_end - 1] in APOSTROPHES:
         name = _COMPANY_AFTER_ELISION.match(text, cue_end)
     else:
@@ -647,6 +686,26 @@ class _OrdinaryWords:
         return word.lower() in self._words or word.casefold() in _ORDINARY_CAPITALISED
 
 
+def _is_product_shaped(words: list[str]) -> bool:
+    """Tell whether a name before or after a product noun is a product's: capitalised, with a
+    digit, and no quantity, year, fiscal period, measure or technical standard."""
+    if not words[0][0].isupper() or not any(char.isdigit() for word in words for char in word):
+        return False
+    if any(word.casefold() in NEVER_NAMES for word in words):
+        return False
+    first = _LEADING_LETTERS.match(words[0].replace("-", "")).group().casefold()
+    return first not in _STANDARDS and not any(
+        _YEAR.fullmatch(word) or _UNIT.fullmatch(word) or NOT_A_VERSION.fullmatch(word)
+        for word in words
+    )
+
+
+def _maker(text: str, start: int, company_ending: dict[int, int]) -> int | None:
+    """Return the company whose possessive stands right before a product's name, if any."""
+    possessive = _MAKER_POSSESSIVE.search(text, max(0, start - 4), start)
+    return company_ending.get(possessive.start()) if possessive else None
+
+
 def _is_likely(
     name: str,
     where: int,
@@ -659,6 +718,9 @@ def _is_likely(
 ) -> bool:
     """Tell whether a name so introduced is surely one of its kind."""
     words = name.split()
+    if cue.kind == EntityKind.PRODUCT:
+        # A model number may hold a single letter: "N4", "G1".
+        return _is_product_shaped(words)
     if sum(char.isalpha() for char in name) < 2:
         return False
     if cue.kind == EntityKind.PERSON:
@@ -864,6 +926,8 @@ def _short_name(new: NewEntity, ordinary: _OrdinaryWords) -> str:
     """Return the short name a story may use for a newcomer, or "": a person's surname (the
     first word of "Kim Ji-hoon"), a company's name without the company words ending it."""
     words = new.name.split()
+    if new.kind == EntityKind.PRODUCT:
+        return ""
     if new.kind == EntityKind.PERSON:
         short = words[0] if _GIVEN_NAME_AFTER_FAMILY_NAME.fullmatch(words[-1]) else words[-1]
     else:

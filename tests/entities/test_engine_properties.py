@@ -127,14 +127,16 @@ def assert_consistent(result: TagResult, text: str) -> None:
 
 def _version_spans(result: TagResult) -> dict[int, set]:
     """Return the spans of each product's new versions, checking that each starts with one of
-    the product's names, whole words, and goes on with more words."""
+    the product's names (or, for a new model, its maker's), whole words, and goes on with more
+    words."""
     spans: dict[int, set] = {}
     for new in result.new_entities:
         if new.kind != EntityKind.PRODUCT:
             continue
+        named_after = new.maker_id if new.variant_of_id is None else new.variant_of_id
         for span in new.mentions:
             folded = name_forms(span.text)[1]
-            assert any(folded.startswith(f"{name} ") for name in NAME_FORMS[new.variant_of_id])
+            assert any(folded.startswith(f"{name} ") for name in NAME_FORMS[named_after])
             spans.setdefault(new.variant_of_id, set()).add(span)
     return spans
 
