@@ -59,7 +59,7 @@ site's or an event's (`data/any/products/not_lines.txt`: "TSMC Fab 18").
 
 Subsidiaries. In the body, a company's name followed by a country or region or by a word of
 another business (`data/any/companies/`: "Acme France", "Acme Brasil", "Acme Bank"), with no
-further capitalised word but a legal form, names a company of its own: it is suggested in
+further capitalised word or number but a legal form, names a company of its own: it is suggested in
 `FoundEntities.new_versions` with the company for its parent, which is not tagged there.
 
 A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
@@ -79,7 +79,7 @@ from itertools import takewhile
 from typing import NamedTuple
 
 from .dictionary import NOT_A_VERSION, AliasEntry, Dictionary, KeyEntries, NamedEntries
-from .discovery import COMPANY_WORDS, NEVER_NAMES
+from .discovery import COMPANY_WORDS, NEVER_NAMES, PLACES
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
 from .text import UPPER_CASE_LETTER
@@ -127,6 +127,8 @@ _SUBSIDIARY_NAMES = frozenset(
 )
 _LONGEST_SUBSIDIARY_NAME = max(map(len, _SUBSIDIARY_NAMES))
 _LEGAL_FORMS = frozenset(word_list("newcomers/company_suffixes"))
+# A capitalised word right before a name, spaces only between ("Beijing" of "Beijing Acme").
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t\u00a0\u202f]+$")
 # A version word: letters and digits, with a point release ("3.5") or a "+" ("XR2+", "Pro+").
 _VERSION_WORD = r"([^\W_]+(?:\.\d+)*\+?)"
 # The next word after a position, spaces only between: a version never crosses punctuation.
@@ -560,6 +562,7 @@ def _extend_versions(
                 company_id is not None
                 and not candidate.in_title
                 and entities[company_id].kind == EntityKind.COMPANY
+                and not _after_place(source, candidate.start)
                 and (end := _subsidiary_end(source, words))
             ):
                 parent = entities[company_id]
@@ -710,8 +713,8 @@ def _model_end(
 def _subsidiary_end(source: str, words: list[tuple[str, int, int]]) -> int:
     """Return where the name of a subsidiary that starts with a company's name ends ("Acme
     France", "Acme Europe Bank"), or 0 when the words after the name name none. Another
-    capitalised word after them makes a longer name ("Acme China Road"), a hyphen a
-    description ("Acme China-based"): neither is read as one."""
+    capitalised word or a number after them makes a longer name ("Acme China Road", "Acme
+    Japan 2"), a hyphen a description ("Acme China-based"): neither is read as one."""
     index = end = 0
     while index < len(words):
         for length in range(min(_LONGEST_SUBSIDIARY_NAME, len(words) - index), 0, -1):
@@ -723,9 +726,17 @@ def _subsidiary_end(source: str, words: list[tuple[str, int, int]]) -> int:
             break
     if not end or source[end : end + 1] in ("-", "\u2010", "\u2011", "&", "/"):
         return 0
-    if index < len(words) and words[index][0][0].isupper() and words[index][0] not in _LEGAL_FORMS:
+    following = words[index][0] if index < len(words) else ""
+    if (following[:1].isupper() or following[:1].isdigit()) and following not in _LEGAL_FORMS:
         return 0
     return end
+
+
+def _after_place(source: str, start: int) -> bool:
+    """Tell whether a place's name stands right before a name: "Beijing Acme Electronics" is
+    the known company's local legal name, not a new company."""
+    before = _WORD_BEFORE.search(source, max(0, start - 40), start)
+    return before is not None and before.group(1).casefold() in PLACES
 
 
 def _is_line_word(word: str) -> bool:

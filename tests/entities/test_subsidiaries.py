@@ -45,6 +45,9 @@ def test_company_and_country_or_business_word_name_a_subsidiary(text, language, 
         # A description, a longer name, a possessive market: the parent is meant.
         ("Nordvale China-based suppliers were hit.", "en"),
         ("Nordvale Japan Road opened a store in Osaka.", "en"),
+        ("Nordvale Japan 2 goes on sale in May.", "en"),
+        # A place before it: the known company's local legal name.
+        ("The boards come from Shenzhen Nordvale Electronics.", "en"),
         ("Investors cheered Nordvale's India sales.", "en"),
         ("Nordvale, France et Quillon ont signé.", "fr"),
         ("Nordvale a ouvert un site à Lyon.", "fr"),
