@@ -252,6 +252,7 @@ def entity_get_or_create_provisional(*, new: NewEntity) -> Entity:
         variant_of_id=new.variant_of_id,
         maker_id=new.maker_id,
         affiliation_id=new.affiliation_id,
+        parent_id=new.parent_id,
     )
     save_with_unique_slug(
         entity,

@@ -14,7 +14,12 @@ def tag(text: str, *, dictionary: Dictionary, title: str = "", language: str = "
     """Return the entities an article mentions, most salient first, and their relationships."""
     found = find_entities(text, dictionary=dictionary, title=title, language=language)
     assign_salience(found.matches, body=text, implied_by=found.implied_by)
-    taken = [(span.start, span.end) for match in found.matches for span in match.mentions]
+    # A suggested subsidiary ("Acme France") holds its stretch as a known name does.
+    taken = [
+        (span.start, span.end)
+        for match in [*found.matches, *found.new_versions]
+        for span in match.mentions
+    ]
     companies = [
         (span.start, span.end, match.entity_id)
         for match in found.matches

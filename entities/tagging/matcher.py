@@ -57,6 +57,11 @@ reported in `FoundEntities.new_versions`; the company keeps its own mention. In 
 two capitalised words of a line of products may come between ("Xiaomi Watch S4"), but not a
 site's or an event's (`data/any/products/not_lines.txt`: "TSMC Fab 18").
 
+Subsidiaries. In the body, a company's name followed by a country or region or by a word of
+another business (`data/any/companies/`: "Acme France", "Acme Brasil", "Acme Bank"), with no
+further capitalised word or number but a legal form, names a company of its own: it is suggested in
+`FoundEntities.new_versions` with the company for its parent, which is not tagged there.
+
 A product alias that contains its maker's name ("Apple Vision Pro") also implies the maker,
 which is reported even with no mention of its own (`FoundEntities.implied_by`).
 
@@ -74,7 +79,7 @@ from itertools import takewhile
 from typing import NamedTuple
 
 from .dictionary import NOT_A_VERSION, AliasEntry, Dictionary, KeyEntries, NamedEntries
-from .discovery import COMPANY_WORDS, NEVER_NAMES
+from .discovery import COMPANY_WORDS, NEVER_NAMES, PLACES
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
 from .text import UPPER_CASE_LETTER
@@ -93,6 +98,8 @@ CONFIDENCE_PEER = 0.6
 CONFIDENCE_NEW_VERSION = 0.7
 # A new model of a company: only its maker is sure.
 CONFIDENCE_NEW_MODEL = 0.6
+# A company of its own named after a known one ("Acme France", "Acme Bank"): its parent is sure.
+CONFIDENCE_SUBSIDIARY = 0.7
 
 # Words of a version after a product's name: tier words, generations, numbers, model numbers.
 _TIERS = frozenset(word_list("products/tiers"))
@@ -111,6 +118,17 @@ _NOT_A_MODEL = re.compile(r"(?:19|20)\d\d|\d+K", re.IGNORECASE)
 # Words between a company's name and a number that make it a site or an event ("Fab 18").
 _NOT_LINES = frozenset(word.casefold() for word in word_list("products/not_lines"))
 _MAX_LINE_WORDS = 2
+# Words after a known company's name that make the stretch a company of its own: a national
+# subsidiary ("Acme France") or a related company in another business ("Acme Bank").
+_SUBSIDIARY_NAMES = frozenset(
+    tuple(entry.split())
+    for list_name in ("companies/national_names", "companies/subsidiary_words")
+    for entry in word_list(list_name)
+)
+_LONGEST_SUBSIDIARY_NAME = max(map(len, _SUBSIDIARY_NAMES))
+_LEGAL_FORMS = frozenset(word_list("newcomers/company_suffixes"))
+# A capitalised word right before a name, spaces only between ("Beijing" of "Beijing Acme").
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ \t\u00a0\u202f]+$")
 # A version word: letters and digits, with a point release ("3.5") or a "+" ("XR2+", "Pro+").
 _VERSION_WORD = r"([^\W_]+(?:\.\d+)*\+?)"
 # The next word after a position, spaces only between: a version never crosses punctuation.
@@ -539,6 +557,29 @@ def _extend_versions(
         words = _version_words(source, candidate)
         if not product_ids:
             company_id = next(iter(named)) if len(named) == 1 else None
+            # Title-case headlines capitalise every word: a subsidiary is read in the body.
+            if (
+                company_id is not None
+                and not candidate.in_title
+                and entities[company_id].kind == EntityKind.COMPANY
+                and not _after_place(source, candidate.start)
+                and (end := _subsidiary_end(source, words))
+            ):
+                parent = entities[company_id]
+                suggest(
+                    candidate,
+                    end,
+                    NewEntity(
+                        EntityKind.COMPANY,
+                        " ".join(source[candidate.start : end].split()),
+                        parent_id=parent.id,
+                        cue=parent.name,
+                        confidence=CONFIDENCE_SUBSIDIARY,
+                    ),
+                )
+                # The stretch names the subsidiary, not its parent.
+                verdict.clear()
+                continue
             if company_id in dictionary.model_makers and words:
                 end = _model_end(
                     source, words, starts[candidate.in_title], in_title=candidate.in_title
@@ -667,6 +708,35 @@ def _model_end(
         return 0
     end = _version_end(source, words[model:], taken)
     return end if end >= words[model][2] else 0
+
+
+def _subsidiary_end(source: str, words: list[tuple[str, int, int]]) -> int:
+    """Return where the name of a subsidiary that starts with a company's name ends ("Acme
+    France", "Acme Europe Bank"), or 0 when the words after the name name none. Another
+    capitalised word or a number after them makes a longer name ("Acme China Road", "Acme
+    Japan 2"), a hyphen a description ("Acme China-based"): neither is read as one."""
+    index = end = 0
+    while index < len(words):
+        for length in range(min(_LONGEST_SUBSIDIARY_NAME, len(words) - index), 0, -1):
+            if tuple(word for word, _, _ in words[index : index + length]) in _SUBSIDIARY_NAMES:
+                index += length
+                end = words[index - 1][2]
+                break
+        else:
+            break
+    if not end or source[end : end + 1] in ("-", "\u2010", "\u2011", "&", "/"):
+        return 0
+    following = words[index][0] if index < len(words) else ""
+    if (following[:1].isupper() or following[:1].isdigit()) and following not in _LEGAL_FORMS:
+        return 0
+    return end
+
+
+def _after_place(source: str, start: int) -> bool:
+    """Tell whether a place's name stands right before a name: "Beijing Acme Electronics" is
+    the known company's local legal name, not a new company."""
+    before = _WORD_BEFORE.search(source, max(0, start - 40), start)
+    return before is not None and before.group(1).casefold() in PLACES
 
 
 def _is_line_word(word: str) -> bool:

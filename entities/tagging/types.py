@@ -97,6 +97,8 @@ class NewEntity:
     maker_id: int | None = None
     # People: the company their role names ("chief executive of Acme, Jane Doe").
     affiliation_id: int | None = None
+    # Companies: the known company whose subsidiary it is ("Acme France").
+    parent_id: int | None = None
     # The words that made it confident ("chief executive", "Inc."), or the family's name.
     cue: str = ""
     confidence: float = 0.0
