@@ -32,15 +32,21 @@ def tag(text: str, *, dictionary: Dictionary, title: str = "", language: str = "
         if match.kind == EntityKind.PERSON
         for span in match.mentions
     ]
-    new_entities = found.new_versions + find_newcomers(
-        text,
-        title=title,
-        language=language,
-        is_known=dictionary.knows,
-        taken=taken,
-        companies=companies,
-        people=people,
-    )
+    suggested = {(new.kind, new.name) for new in found.new_versions}
+    new_entities = found.new_versions + [
+        new
+        for new in find_newcomers(
+            text,
+            title=title,
+            language=language,
+            is_known=dictionary.knows,
+            taken=taken,
+            companies=companies,
+            people=people,
+        )
+        # One suggestion a name: each becomes one provisional entity.
+        if (new.kind, new.name) not in suggested
+    ]
     if new_entities:
         paragraph_end = first_paragraph_end(text)
         most_mentions = max(len(match.mentions) for match in [*found.matches, *new_entities])

@@ -542,6 +542,10 @@ def _extend_versions(
     new_versions: dict[tuple[str, int | None], NewEntity] = {}
 
     def suggest(candidate: _Candidate, end: int, new: NewEntity) -> None:
+        # A name the dictionary holds is no new entity, whatever the candidate it grew from
+        # ("Apple C1" after the company "Apple", when "Apple C1" is a product alias).
+        if dictionary.knows(new.name):
+            return
         new = new_versions.setdefault((new.name.casefold(), new.variant_of_id), new)
         if candidate.in_title:
             new.in_title = True

@@ -181,3 +181,17 @@ def test_a_model_number_of_one_letter_next_to_a_product_noun_is_a_new_product(te
 def test_ai_models_memory_and_servers_are_product_nouns_too(text, language, name):
     _, new = tagged(text, language)
     assert set(new) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Sales rose at the company OnePlus 13 units later.", "en"),
+        ("Les ventes de l’entreprise OnePlus 13 ont progressé.", "fr"),
+    ],
+)
+def test_a_known_product_name_is_never_suggested_again(text, language):
+    # A company cue before "OnePlus 13" keeps the product from counting there; its name
+    # still is a known alias, so no provisional product of the same name is suggested.
+    _, suggested = tagged(text, language)
+    assert "OnePlus 13" not in suggested
