@@ -25,12 +25,20 @@ import sys
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import IntEnum
 from itertools import combinations, pairwise
 from typing import NamedTuple, Protocol
 
 from .lexicons import LANGUAGES, language_code, topics, word_list
-from .text import APOSTROPHE, APOSTROPHES, RegexTrie, split_sentences, straight_apostrophes
+from .text import (
+    APOSTROPHE,
+    APOSTROPHES,
+    LOWER_CASE_LETTER,
+    RegexTrie,
+    split_sentences,
+    straight_apostrophes,
+)
 from .types import (
     EntityKind,
     EntityMatch,
@@ -63,20 +71,42 @@ _CUE_WEIGHT = {True: 0.6, False: 0.4}  # keyed by "the cue is strong"
 _REFERENCE_WEIGHT = {Via.NAME: 0.2, Via.PERSON: 0.1, Via.PRODUCT: 0.1, Via.ANAPHORA: 0.05}
 # A company this many words or fewer after "buy" is what is bought ("agreed to buy Arm").
 _MAX_WORDS_BEFORE_BOUGHT_COMPANY = 6
+# How far after its cue "with" may come: "a partnership signed early this year with".
+_MAX_WORDS_BEFORE_WITH = 4
+# How far after "with" the company must come: "with the Canadian AI chip start-up Tenstorrent".
+_MAX_WORDS_AFTER_WITH = 6
+# How far after "according to" a company is the quoted source: "according to research firm IDC".
+_MAX_WORDS_AFTER_SOURCE = 3
+# How far back, in characters, to look for a preposition or an "and with" before a company.
+_PREPOSITION_WINDOW = 60
+# Punctuation that ends the phrase a "with" opens, or a quoted source's name.
+_CLAUSE_BREAK = re.compile(r"[,;.!?()]")
 # Ownership chains are short; the cap only guards against a cycle in the data.
 _MAX_PARENT_DEPTH = 16
 _EXCLUDED_LIST = "excluded"
 _BUY_LIST = "buy"
 _ACQUIRE_LIST = "acquire"
 _NEGATION_LIST = "negation"
+_SOURCE_LIST = "source"
+_PARTNERS_AFTER_LIST = "partnership_of"
 _TOPIC_LISTS = frozenset(topics())
 
 
+# After a joining word: a space, or nothing after an elided one ("et d'Infinera").
+_AFTER_LINK = rf"(?:\s+|(?<={APOSTROPHE}))"
 # What "…" in a lexicon entry stands for: up to three words within the clause.
 _WORD_GAP = r"(?:[^\s.;:!?]+\s+){0,3}?"
 # Characters that can sit right before a word; phrase matching sees them as spaces, so
 # every phrase pattern can start with a literal space (see `_PhraseMatcher`).
 _WORD_SEPARATORS = APOSTROPHES + '([«“"/—\n\u00a0\u202f'
+
+
+def _alternatives(entries: Iterable[str]) -> str:
+    """Return a regex alternation of word-list entries, read in raw text, longest first."""
+    return "|".join(
+        "".join(_phrase_atoms(entry, apostrophe=APOSTROPHE))
+        for entry in sorted(entries, key=len, reverse=True)
+    )
 
 
 def _phrase_atoms(entry: str, *, apostrophe: str = " ") -> list[str]:
@@ -213,6 +243,7 @@ _SIDED_CUE_LISTS = {
     "supplier_customer_supplier_after": _Side(RelationshipKind.SUPPLIER_CUSTOMER, after=True),
     "supplier_customer_supplier_before": _Side(RelationshipKind.SUPPLIER_CUSTOMER, after=False),
     "acquisition_acquirer_after": _Side(RelationshipKind.ACQUISITION, after=True),
+    "acquisition_acquirer_before": _Side(RelationshipKind.ACQUISITION, after=False),
 }
 # How near a sided cue its company must be, in words: "customers of chip maker Nvidia",
 # "trained on Nvidia", "Nvidia's customers include".
@@ -234,10 +265,12 @@ class _LanguageRules:
             {
                 _EXCLUDED_LIST: entries("exclusions"),
                 **{cue_list: entries(cue_list) for cue_list in _SIDED_CUE_LISTS},
+                _PARTNERS_AFTER_LIST: entries("partnership_of"),
                 _BUY_LIST: entries("buy"),
                 _ACQUIRE_LIST: entries("acquire"),
                 **{cue_list: entries(cue_list) for cue_list in _CUE_LISTS},
                 _NEGATION_LIST: entries("negations"),
+                _SOURCE_LIST: entries("sources"),
                 **{topic: word_list(f"topics/{topic}", languages) for topic in topics()},
             }
         )
@@ -250,10 +283,35 @@ class _LanguageRules:
         self.company_role = _PhraseMatcher({"role": entries("company_roles")})
         self.stake = _PhraseMatcher({"stake": entries("stakes")})
         # What may stand between two companies of one list: a comma, a joining word, or both.
-        links = "|".join(
-            r"\s+".join(map(re.escape, entry.split())) for entry in entries("list_links")
+        links = _alternatives(entries("list_links"))
+        # After a joining word, up to two lower-case words may describe the next company ("et
+        # le britannique Nscale"); after a comma alone they would start a clause (", which").
+        self.list_link = re.compile(
+            rf"\s*,?\s*(?i:{links}){_AFTER_LINK}"
+            rf"(?:[{LOWER_CASE_LETTER}][\w{APOSTROPHES}-]*\s+){{0,2}}|\s*,\s*"
         )
-        self.list_link = re.compile(rf"\s*(?:,\s*(?:(?:{links})\s+)?|(?:{links})\s+)", re.I)
+        # The raw text around a cue or a company is read with these, so they read apostrophes.
+        with_words = _alternatives(entries("with"))
+        # "partners with", "s'allie à": the cue's other side follows these words.
+        self.with_after_cue = re.compile(
+            rf"(?P<gap>(?:\s+[^\s,;:.!?]+){{0,{_MAX_WORDS_BEFORE_WITH}}}?)\s+(?:{with_words})(?!\w)",
+            re.I,
+        )
+        self.with_ending_cue = re.compile(rf"(?<!\w)(?:{with_words})$", re.I)
+        self.object_pronoun = re.compile(
+            rf"\s+(?:{_alternatives(entries('object_pronouns'))})(?!\w)", re.I
+        )
+        self.between = re.compile(rf"\s+(?:{_alternatives(entries('between'))})\s", re.I)
+        # "…, and with Preferred Networks": a further company on a cue's other side.
+        self.and_with = re.compile(
+            rf"(?<!\w)(?:{links})\s+(?:{with_words})\s+(?:[^\s,;:.]+\s+){{0,3}}$", re.I
+        )
+        # "makes phones for Motorola", "face à Apple": a company that is not a subject.
+        self.after_preposition = re.compile(
+            rf"(?<![\w-])(?:{_alternatives(entries('prepositions'))})\s+"
+            r"(?:[^\s,;:.()\[\]—–]+\s+){0,2}$",
+            re.I,
+        )
         # Checked on the raw text at each sentence start, so it reads apostrophes itself.
         openers = sorted(entries("anaphora_openers"), key=len, reverse=True)
         self.anaphora = re.compile(
@@ -279,16 +337,6 @@ _ANY_LANGUAGE_RULES = _LanguageRules(LANGUAGES)
 # One place a sentence refers to a company: (start, end, company id, how). A plain tuple,
 # because an article has dozens and a NamedTuple costs three times as much to build.
 _Reference = tuple[int, int, int, Via]
-
-
-class _Cues(NamedTuple):
-    """The cue words of one relationship kind found in a sentence."""
-
-    words: list[str]
-    strong: bool
-    # The pairs sided cues relate (the company a cue names, and the company or list on the
-    # cue's other side); empty when the cues name no side, and every pair is related.
-    pairs: frozenset[frozenset[int]] = frozenset()
 
 
 class _Companies:
@@ -452,121 +500,404 @@ def _relate_sentence(
     in_title: bool = False,
 ) -> None:
     """Add the relationships one sentence (or the title) states between its companies."""
-    via_by_company: dict[int, Via] = {}
-    for _, _, company_id, via in references:
-        known = via_by_company.get(company_id)
-        if known is None or via < known:
-            via_by_company[company_id] = via
-    if len(via_by_company) < 2:
+    if len({company_id for _, _, company_id, _ in references}) < 2:
         return
     sentence = _Sentence(text, start, end)
     phrases = rules.phrases.finditer(sentence)
     if any(list_name == _NEGATION_LIST for list_name, _ in phrases):
         return
-    lists = _lists(text, references, rules)
-    cues_by_kind = _find_cues(sentence, phrases, references, lists, rules)
-    if not cues_by_kind:
-        return
-    topics = {list_name for list_name, _ in phrases if list_name in _TOPIC_LISTS}
-    slugs, ancestors = companies.slugs, companies.ancestors
-    # Lists beside which the sentence names another company.
-    lists = [members for members in lists if via_by_company.keys() - members]
-    for first_id, second_id in combinations(via_by_company, 2):
-        # A subsidiary and its parent are one group, not partners or rivals.
-        if first_id in ancestors[second_id] or second_id in ancestors[first_id]:
-            continue
-        # Companies listed together play one part, beside another company that plays the other.
-        if any(first_id in listed and second_id in listed for listed in lists):
-            continue
-        if slugs[second_id] < slugs[first_id]:
-            first_id, second_id = second_id, first_id
-        pair_slugs = (slugs[first_id], slugs[second_id])
-        first_weight = _REFERENCE_WEIGHT[via_by_company[first_id]]
-        second_weight = _REFERENCE_WEIGHT[via_by_company[second_id]]
-        for kind, cues in cues_by_kind.items():
-            # Cues that name one side relate only the pairs they name.
-            if cues.pairs and frozenset((first_id, second_id)) not in cues.pairs:
+    references = _parties(sentence, phrases, references)
+    # The cue words and strength each cue gives a (kind, pair of company ids).
+    found: dict[tuple[RelationshipKind, frozenset[int]], _PairCues] = {}
+    for clause in _clauses(text, sentence, references, rules):
+        for list_name, match in phrases:
+            if not clause.start <= sentence.start + match.start() < clause.end:
                 continue
-            relationship = relationships.setdefault(
-                (kind, *pair_slugs), RelationshipMatch(kind, (first_id, second_id), pair_slugs)
+            cue = _cue(clause, list_name, match)
+            if cue is None:
+                continue
+            kind, words, strong, pairs = cue
+            for pair in pairs:
+                known = found.setdefault((kind, pair), _PairCues([], strong=False))
+                known.words.extend(word for word in words if word not in known.words)
+                known.strong = known.strong or strong
+    if not found:
+        return
+    kinds_of_pair: dict[frozenset[int], set[RelationshipKind]] = defaultdict(set)
+    for kind, pair in found:
+        kinds_of_pair[pair].add(kind)
+    topics = sorted({list_name for list_name, _ in phrases if list_name in _TOPIC_LISTS})
+    via_by_company: dict[int, Via] = {}
+    for _, _, company_id, via in references:
+        via_by_company[company_id] = min(via, via_by_company.get(company_id, via))
+    slugs, ancestors = companies.slugs, companies.ancestors
+    for (kind, pair), cues in found.items():
+        # "deal", "accord" and the like belong to whatever more specific kind the pair has.
+        if (
+            kind is RelationshipKind.PARTNERSHIP
+            and not cues.strong
+            and len(kinds_of_pair[pair]) > 1
+        ):
+            continue
+        first_id, second_id = sorted(pair, key=slugs.__getitem__)
+        # A subsidiary and its parent are one group, not partners or rivals; it may still
+        # supply the other, or have been bought by it.
+        if kind in _NOT_WITHIN_A_GROUP and (
+            first_id in ancestors[second_id] or second_id in ancestors[first_id]
+        ):
+            continue
+        pair_slugs = (slugs[first_id], slugs[second_id])
+        relationship = relationships.setdefault(
+            (kind, *pair_slugs), RelationshipMatch(kind, (first_id, second_id), pair_slugs)
+        )
+        relationship.topics = sorted({*relationship.topics, *topics})
+        confidence = round(
+            _CUE_WEIGHT[cues.strong]
+            + _REFERENCE_WEIGHT[via_by_company[first_id]]
+            + _REFERENCE_WEIGHT[via_by_company[second_id]],
+            2,
+        )
+        relationship.evidence.append(
+            Evidence(
+                start,
+                end,
+                sentence.text,
+                cues.words,
+                confidence,
+                in_title=in_title,
+                strong=cues.strong,
             )
-            relationship.topics = sorted({*relationship.topics, *topics})
-            confidence = round(_CUE_WEIGHT[cues.strong] + first_weight + second_weight, 2)
-            relationship.evidence.append(
-                Evidence(
-                    start,
-                    end,
-                    sentence.text,
-                    cues.words,
-                    confidence,
-                    in_title=in_title,
-                    strong=cues.strong,
-                )
-            )
+        )
 
 
-def _lists(text: str, references: list[_Reference], rules: _LanguageRules) -> list[set[int]]:
-    """Return the companies of each list in a sentence ("Microsoft, Google and Amazon").
+@dataclass(slots=True)
+class _PairCues:
+    """The cue words that relate one pair of companies with one kind, in one sentence."""
+
+    words: list[str]
+    strong: bool
+
+
+# Kinds that never hold between a company and its parent or subsidiary.
+_NOT_WITHIN_A_GROUP = frozenset({RelationshipKind.PARTNERSHIP, RelationshipKind.COMPETITION})
+
+
+def _parties(
+    sentence: _Sentence, phrases: list[tuple[str, re.Match[str]]], references: list[_Reference]
+) -> list[_Reference]:
+    """Return the references to companies that take part in what the sentence relates: not
+    a source it quotes ("according to Canalys", "an analyst at TrendForce")."""
+    sources = [match.end() - 1 for list_name, match in phrases if list_name == _SOURCE_LIST]
+    if not sources:
+        return references
+    return [
+        reference
+        for reference in references
+        if not any(
+            source <= reference[0] - sentence.start
+            and _names_source(sentence.text[source : reference[0] - sentence.start])
+            for source in sources
+        )
+    ]
+
+
+def _names_source(gap: str) -> bool:
+    """Tell whether the words between a source word and a company make it the source."""
+    return len(gap.split()) <= _MAX_WORDS_AFTER_SOURCE and not _CLAUSE_BREAK.search(gap)
+
+
+def _clauses(
+    text: str, sentence: _Sentence, references: list[_Reference], rules: _LanguageRules
+) -> list[_Clause]:
+    """Split a sentence at its semicolons, which join statements about different companies.
+
+    After a colon, semicolons separate the items of an enumeration about what comes before
+    the colon ("OpenAI signed a series of deals: Nvidia will invest …; AMD will supply …"):
+    each item then relates its companies to those named before the colon too.
+    """
+    semicolons = [
+        sentence.start + index for index, character in enumerate(sentence.text) if character == ";"
+    ]
+    if not semicolons:
+        return [_Clause(text, sentence, sentence.start, sentence.end, references, rules)]
+    inside: list[list[_Reference]] = [[] for _ in range(len(semicolons) + 1)]
+    for reference in references:
+        inside[bisect_right(semicolons, reference[0])].append(reference)
+    colon = sentence.text.find(":", 0, semicolons[0] - sentence.start)
+    if colon != -1:
+        topic = [reference for reference in inside[0] if reference[0] < sentence.start + colon]
+        inside[1:] = [[*topic, *item] for item in inside[1:]]
+    bounds = pairwise([sentence.start - 1, *semicolons, sentence.end])
+    return [
+        _Clause(text, sentence, start + 1, end, clause_references, rules)
+        for (start, end), clause_references in zip(bounds, inside, strict=True)
+        if len({company_id for _, _, company_id, _ in clause_references}) >= 2
+    ]
+
+
+def _pairs_across(first: Iterable[int], second: Iterable[int]) -> set[frozenset[int]]:
+    """Return every pair of a company on one side with a different company on the other."""
+    return {frozenset((one, other)) for one in first for other in second if one != other}
+
+
+def _pairs_within(companies: Iterable[int]) -> set[frozenset[int]]:
+    """Return every pair of the companies."""
+    return {frozenset(pair) for pair in combinations(set(companies), 2)}
+
+
+class _Clause:
+    """A sentence, or the part of it between semicolons, with the companies it refers to.
+
+    The companies of a list ("Microsoft, Google and Amazon") play one part in it, and each
+    other company plays its own part. A cue relates the parts around it: see `related_by`.
+    """
+
+    __slots__ = (
+        "end",
+        "lists",
+        "part_count",
+        "parts",
+        "references",
+        "rules",
+        "sentence",
+        "start",
+        "text",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        sentence: _Sentence,
+        start: int,
+        end: int,
+        references: list[_Reference],
+        rules: _LanguageRules,
+    ) -> None:
+        self.text = text
+        self.sentence = sentence
+        self.start = start
+        self.end = end
+        self.references = references
+        self.rules = rules
+        self.lists = _lists(text, references, rules)
+        # The companies of the part each reference plays.
+        self.parts = [frozenset((company_id,)) for _, _, company_id, _ in references]
+        for first, last, members in self.lists:
+            self.parts[first : last + 1] = [members] * (last + 1 - first)
+        listed = frozenset().union(*(members for _, _, members in self.lists))
+        self.part_count = len({part for part in self.parts if len(part) > 1 or not part <= listed})
+
+    def related_by(self, cue_start: int, cue_end: int) -> set[frozenset[int]]:
+        """Return the pairs a cue between two offsets relates.
+
+        With "with" after the cue, see `_related_with`. Otherwise, with two parts in the
+        clause, the cue relates each company of one part to each of the other; with one part,
+        a list, it relates the list's companies with each other, unless the list is what a
+        preposition governs ("indispensables à TSMC, Samsung ou Intel"). With three parts or
+        more, it relates the subject (the first company before the cue that no preposition
+        governs) to the company after the cue, or, after a colon, to every company of the
+        enumeration.
+        """
+        references = self.references
+        before = [index for index, reference in enumerate(references) if reference[1] <= cue_start]
+        after = [index for index, reference in enumerate(references) if reference[0] >= cue_end]
+        if after and self.rules.between.match(self.text, cue_end, self.end):
+            return self.partners_after(after[0])
+        companion = self._with(cue_start, cue_end)
+        # A "with" a few words on may belong to another phrase ("supplies it with displays").
+        if companion is not None and (
+            companion.direct or (after and self._soon_after(companion.end, after[0]))
+        ):
+            return self._related_with(companion, before, after)
+        if self.part_count == 1:
+            if self._subject([0]) is None:
+                return set()
+            return _pairs_within(company_id for _, _, company_id, _ in references)
+        if self.part_count == 2:
+            return {
+                pair
+                for pair in _pairs_within(company_id for _, _, company_id, _ in references)
+                if not any(pair <= members for _, _, members in self.lists)
+            }
+        subject = self._subject(before)
+        if subject is None:
+            return set()
+        if not after:
+            return _pairs_within(self.parts[subject])
+        return _pairs_across(self.parts[subject], self._objects(cue_end, after))
+
+    def _related_with(
+        self, companion: _With, before: list[int], after: list[int]
+    ) -> set[frozenset[int]]:
+        """Return the pairs a cue with "with" after it relates ("partners with", "s'allie à",
+        "a partnership signed last year with"): its subject and the company named soon after
+        "with", and nothing when none is ("cooperate with the authorities").
+
+        Right after the cue, the phrase may come first ("Face à Electronic Arts, Ubisoft
+        reste", "In partnership with Google, Samsung"); and in a clause of two parts, the
+        other part is the subject even when a preposition governs it.
+        """
+        references = self.references
+        if before and self.rules.object_pronoun.match(self.text, companion.end, self.end):
+            # "Rapidus must compete with them": the nearest company, and those before it.
+            nearest = self.parts[before[-1]]
+            others = {references[index][2] for index in before} - nearest
+            return _pairs_across(nearest, others) if others else _pairs_within(nearest)
+        if not after or not self._soon_after(companion.end, after[0]):
+            return set()
+        if self._goods_follow(after[0]):
+            return set()
+        objects = self._objects(companion.end, after)
+        subject = self._subject(before)
+        if subject is None and companion.direct:
+            subject = self._subject(index for index in after if references[index][2] not in objects)
+            if subject is None and self.part_count == 2:
+                others = {company_id for _, _, company_id, _ in references} - objects
+                return _pairs_across(others, objects)
+        return _pairs_across(self.parts[subject], objects) if subject is not None else set()
+
+    def partners_after(self, index: int) -> set[frozenset[int]]:
+        """Return the pairs of the list a reference starts, each other's partners or rivals
+        ("the alliance between A and B", "la co-entreprise d'Orange et de Capgemini")."""
+        return _pairs_within(self.parts[index])
+
+    def _with(self, cue_start: int, cue_end: int) -> _With | None:
+        """Return the "with" that ends a cue or follows it within a few words, or None."""
+        if self.rules.with_ending_cue.search(self.text, cue_start, cue_end):
+            return _With(cue_end, direct=True)
+        following = self.rules.with_after_cue.match(self.text, cue_end, self.end)
+        if following is None:
+            return None
+        return _With(following.end(), direct=not following.group("gap"))
+
+    def _soon_after(self, position: int, index: int) -> bool:
+        """Tell whether a reference follows a position within a few words of one phrase."""
+        gap = self.text[position : self.references[index][0]]
+        return len(gap.split()) <= _MAX_WORDS_AFTER_WITH and not _CLAUSE_BREAK.search(gap)
+
+    def _goods_follow(self, index: int) -> bool:
+        """Tell whether goods follow a company's name ("built with TSMC's process")."""
+        end = self.references[index][1]
+        return (
+            self.rules.goods_after_name.match(self.sentence, end - self.sentence.start + 1)
+            is not None
+        )
+
+    def _subject(self, candidates: Iterable[int]) -> int | None:
+        """Return the first reference among candidates that no preposition governs, or None."""
+        for index in candidates:
+            # A list's companies are its first one's part.
+            if any(first < index <= last for first, last, _ in self.lists):
+                continue
+            start = self.references[index][0]
+            window_start = max(self.start, start - _PREPOSITION_WINDOW)
+            if not self.rules.after_preposition.search(self.text, window_start, start):
+                return index
+        return None
+
+    def _objects(self, cue_end: int, after: list[int]) -> set[int]:
+        """Return the companies on a cue's far side: the first company after it and its list,
+        those after a colon that opens an enumeration ("three partners: A for …, B for …"),
+        and those a further "and with" brings in."""
+        references = self.references
+        colon = self.text.find(":", cue_end, references[after[0]][0])
+        if colon != -1:
+            return {company_id for start, _, company_id, _ in references if start > colon}
+        objects = set(self.parts[after[0]])
+        for previous, index in pairwise(after):
+            gap_start = max(references[previous][1], references[index][0] - _PREPOSITION_WINDOW)
+            if self.rules.and_with.search(self.text, gap_start, references[index][0]):
+                objects |= self.parts[index]
+        return objects
+
+
+class _With(NamedTuple):
+    """The "with" of a cue ("partners with"): where it ends, and whether it follows the cue
+    right away rather than a few words later ("a partnership signed last year with")."""
+
+    end: int
+    direct: bool
+
+
+def _lists(
+    text: str, references: list[_Reference], rules: _LanguageRules
+) -> list[tuple[int, int, frozenset[int]]]:
+    """Return each list of companies in a clause ("Microsoft, Google and Amazon") as the
+    indexes of its first and last references, and its companies.
 
     A list ends with a joining word: companies linked by commas alone may be an apposition
     or two clauses ("Under its deal with Microsoft, OpenAI will…").
     """
-    lists: list[set[int]] = []
+    lists: list[tuple[int, int, frozenset[int]]] = []
     chain: set[int] = set()
-    for (_, previous_end, previous_id, _), (start, _, company_id, _) in pairwise(references):
+    chain_start = 0
+    for index in range(1, len(references)):
+        _, previous_end, previous_id, _ = references[index - 1]
+        start, _, company_id, _ = references[index]
         if previous_id == company_id:
             continue
         link = rules.list_link.fullmatch(text, previous_end, start)
         if link is None:
             chain = set()
             continue
+        if not chain:
+            chain_start = index - 1
         chain |= {previous_id, company_id}
         if link.group().strip(" ,\t\n\u00a0"):
-            lists.append(chain)
+            lists.append((chain_start, index, frozenset(chain)))
             chain = set()
     return lists
 
 
-def _find_cues(
-    sentence: _Sentence,
-    phrases: list[tuple[str, re.Match[str]]],
-    references: list[_Reference],
-    lists: list[set[int]],
-    rules: _LanguageRules,
-) -> dict[RelationshipKind, _Cues]:
-    """Return the cue words of each relationship kind among a sentence's phrases."""
-    cues_by_kind: dict[RelationshipKind, _Cues] = {}
-    for list_name, match in phrases:
-        if list_name == _EXCLUDED_LIST or list_name in _TOPIC_LISTS:
-            continue
-        pairs: frozenset[frozenset[int]] = frozenset()
-        if list_name in _SIDED_CUE_LISTS:
-            kind, strong = _SIDED_CUE_LISTS[list_name].kind, True
-            words = [_cue_text(sentence, match)]
-            pairs = _sided_pairs(sentence, match, references, lists, _SIDED_CUE_LISTS[list_name])
-            if not pairs:
-                continue
-        elif list_name in (_BUY_LIST, _ACQUIRE_LIST):
-            found = _classify_purchase(
-                sentence, match, references, rules, acquire_word=list_name == _ACQUIRE_LIST
-            )
-            if found is None:
-                continue
-            kind, words, strong = found
-        else:
-            kind, strong = _CUE_LISTS[list_name]
-            words = [_cue_text(sentence, match)]
-        known = cues_by_kind.get(kind)
-        if known is None:
-            cues_by_kind[kind] = _Cues(words, strong, pairs)
-        else:
-            known.words.extend(word for word in words if word not in known.words)
-            cues_by_kind[kind] = _Cues(known.words, known.strong or strong, known.pairs | pairs)
-    # "deal", "accord" and the like belong to whatever more specific kind is present.
-    partnership = cues_by_kind.get(RelationshipKind.PARTNERSHIP)
-    if partnership is not None and not partnership.strong and len(cues_by_kind) > 1:
-        del cues_by_kind[RelationshipKind.PARTNERSHIP]
-    return cues_by_kind
+def _cue(
+    clause: _Clause, list_name: str, match: re.Match[str]
+) -> tuple[RelationshipKind, list[str], bool, set[frozenset[int]]] | None:
+    """Return what a phrase of a clause says: its kind, its cue words, whether it is strong,
+    and the pairs of companies it relates; or None when it is no cue there."""
+    if list_name in (_EXCLUDED_LIST, _NEGATION_LIST, _SOURCE_LIST) or list_name in _TOPIC_LISTS:
+        return None
+    sentence = clause.sentence
+    # In the prepared sentence a phrase match starts at the space before the phrase.
+    cue_start = sentence.start + match.start()
+    cue_end = sentence.start + match.end() - 1
+    if list_name in _SIDED_CUE_LISTS:
+        side = _SIDED_CUE_LISTS[list_name]
+        lists = [members for _, _, members in clause.lists]
+        pairs = _sided_pairs(sentence, match, clause.references, lists, side)
+        return side.kind, [_cue_text(sentence, match)], True, set(pairs)
+    if list_name in (_BUY_LIST, _ACQUIRE_LIST):
+        found = _classify_purchase(
+            sentence,
+            match,
+            clause.references,
+            clause.rules,
+            acquire_word=list_name == _ACQUIRE_LIST,
+        )
+        if found is None:
+            return None
+        kind, words, strong = found
+    elif list_name == _PARTNERS_AFTER_LIST:
+        after = [i for i, reference in enumerate(clause.references) if reference[0] >= cue_end]
+        pairs = clause.partners_after(after[0]) if after else set()
+        return RelationshipKind.PARTNERSHIP, [_cue_text(sentence, match)], True, pairs
+    else:
+        kind, strong = _CUE_LISTS[list_name]
+        words = [_cue_text(sentence, match)]
+        if kind is RelationshipKind.INVESTMENT and _names_majority(clause, cue_start, cue_end):
+            kind = RelationshipKind.ACQUISITION
+    return kind, words, strong, clause.related_by(cue_start, cue_end)
+
+
+# A share of a company right before or after a stake cue ("a 60% stake", "une participation
+# de 51 %"); more than half of it is an acquisition.
+_SHARE = re.compile(r"(?<![\d.,])(\d{1,3})(?:[.,]\d+)?\s?(?:%|per\s?cent|percent|pour\s?cent)")
+_SHARE_WINDOW = 25
+
+
+def _names_majority(clause: _Clause, cue_start: int, cue_end: int) -> bool:
+    """Tell whether an investment cue names a majority share next to it."""
+    window = clause.text[max(clause.start, cue_start - _SHARE_WINDOW) : cue_end + _SHARE_WINDOW]
+    return any(int(share) > 50 for share in _SHARE.findall(window))
 
 
 def _sided_pairs(
@@ -577,8 +908,9 @@ def _sided_pairs(
     side: _Side,
 ) -> frozenset[frozenset[int]]:
     """Return the pairs a sided cue relates: the company it names next to it, with the company
-    nearest on its other side and that company's list, or every other company when the other
-    side names none.
+    nearest on its other side and that company's list (unless the cue is in apposition to
+    that company), or, when the cue names a company after it and nothing precedes the cue,
+    with the companies after the named one.
 
     When no company stands near enough the cue ("early customers of the new chip"), a list on
     the other side still plays its part beside the one other company named on that side: in
@@ -594,7 +926,13 @@ def _sided_pairs(
     listed = set()
     if other_side:
         nearest = other_side[0][2]
-        listed = {nearest}.union(*(members for members in lists if nearest in members))
+        listed = {nearest}
+        # "Abridge et Nuance, racheté par Microsoft": an apposition is about one company.
+        if not (
+            side.after
+            and _APPOSITION.fullmatch(sentence.text, other_side[0][1] - sentence.start, cue.start())
+        ):
+            listed = listed.union(*(members for members in lists if nearest in members))
     if not named or named[0][3] is Via.ANAPHORA or not _near_cue(sentence, cue, named[0], side):
         others = {company for _, _, company, _ in other_side} - listed
         if len(listed) < 2 or len(others) != 1:
@@ -602,8 +940,14 @@ def _sided_pairs(
         named_id = others.pop()
         return frozenset(frozenset((named_id, other)) for other in listed)
     company_id = named[0][2]
-    counterparts = listed or {other for _, _, other, _ in references}
+    # "Customers of Nvidia include Microsoft": the other side may follow the named company.
+    counterparts = listed or (side.after and {other for _, _, other, _ in named}) or set()
     return frozenset(frozenset((company_id, other)) for other in counterparts - {company_id})
+
+
+# A comma and at most one word between a company and a cue: the cue describes that company
+# alone ("Nuance, racheté par Microsoft", "3DS Outscale, la filiale de Dassault Systèmes").
+_APPOSITION = re.compile(rf"\s*,\s*(?:[{LOWER_CASE_LETTER}][\w{APOSTROPHES}-]*\s+)?")
 
 
 def _near_cue(sentence: _Sentence, cue: re.Match[str], named: _Reference, side: _Side) -> bool:
