@@ -504,7 +504,9 @@ def _relate_sentence(
         return
     sentence = _Sentence(text, start, end)
     phrases = rules.phrases.finditer(sentence)
-    if any(list_name == _NEGATION_LIST for list_name, _ in phrases):
+    if any(list_name == _NEGATION_LIST for list_name, _ in phrases) or not any(
+        list_name in _CUE_NAMES for list_name, _ in phrases
+    ):
         return
     references = _parties(sentence, phrases, references)
     # The cue words and strength each cue gives a (kind, pair of company ids).
@@ -578,6 +580,10 @@ class _PairCues:
     strong: bool
 
 
+# The phrase lists whose phrases may relate companies.
+_CUE_NAMES = frozenset(
+    {*_CUE_LISTS, *_SIDED_CUE_LISTS, _BUY_LIST, _ACQUIRE_LIST, _PARTNERS_AFTER_LIST}
+)
 # Kinds that never hold between a company and its parent or subsidiary.
 _NOT_WITHIN_A_GROUP = frozenset({RelationshipKind.PARTNERSHIP, RelationshipKind.COMPETITION})
 
@@ -615,11 +621,9 @@ def _clauses(
     the colon ("OpenAI signed a series of deals: Nvidia will invest …; AMD will supply …"):
     each item then relates its companies to those named before the colon too.
     """
-    semicolons = [
-        sentence.start + index for index, character in enumerate(sentence.text) if character == ";"
-    ]
-    if not semicolons:
+    if ";" not in sentence.text:
         return [_Clause(text, sentence, sentence.start, sentence.end, references, rules)]
+    semicolons = [sentence.start + match.start() for match in re.finditer(";", sentence.text)]
     inside: list[list[_Reference]] = [[] for _ in range(len(semicolons) + 1)]
     for reference in references:
         inside[bisect_right(semicolons, reference[0])].append(reference)
