@@ -71,6 +71,11 @@ _CUE_WEIGHT = {True: 0.6, False: 0.4}  # keyed by "the cue is strong"
 _REFERENCE_WEIGHT = {Via.NAME: 0.2, Via.PERSON: 0.1, Via.PRODUCT: 0.1, Via.ANAPHORA: 0.05}
 # A company this many words or fewer after "buy" is what is bought ("agreed to buy Arm").
 _MAX_WORDS_BEFORE_BOUGHT_COMPANY = 6
+# How far before the company a customer marker may come: "makes the panels for Samsung".
+_MAX_WORDS_AFTER_CUSTOMER_MARKER = 2
+# How far after the company bought its business may be named: "Intel's smartphone modem
+# business".
+_MAX_WORDS_TO_BUSINESS = 3
 # How far after its cue "with" may come: "a partnership signed early this year with".
 _MAX_WORDS_BEFORE_WITH = 4
 # How far after "with" the company must come: "with the Canadian AI chip start-up Tenstorrent".
@@ -88,6 +93,10 @@ _BUY_LIST = "buy"
 _ACQUIRE_LIST = "acquire"
 _NEGATION_LIST = "negation"
 _SOURCE_LIST = "source"
+_USE_LIST = "use"
+_MAKE_LIST = "make"
+# Words whose meaning the goods or company after them decide (see `_classify_purchase`).
+_PURCHASE_LISTS = frozenset({_BUY_LIST, _ACQUIRE_LIST, _USE_LIST, _MAKE_LIST})
 _PARTNERS_AFTER_LIST = "partnership_of"
 _TOPIC_LISTS = frozenset(topics())
 
@@ -121,8 +130,9 @@ def _phrase_atoms(entry: str, *, apostrophe: str = " ") -> list[str]:
         if word == "…":
             atoms.append(_WORD_GAP)
             continue
-        for character in word.removesuffix("*"):
-            if character == "-":
+        for position, character in enumerate(word.removesuffix("*")):
+            # A leading hyphen joins the entry to the word before it ("Lenovo-owned").
+            if character == "-" and (index or position):
                 atoms.append(r"[-\s]?")
             elif character == "'":
                 atoms.append(apostrophe)
@@ -269,14 +279,20 @@ class _LanguageRules:
                 _BUY_LIST: entries("buy"),
                 _ACQUIRE_LIST: entries("acquire"),
                 **{cue_list: entries(cue_list) for cue_list in _CUE_LISTS},
+                # After the cues that start with them ("construit avec", "built with").
+                _USE_LIST: entries("use"),
+                _MAKE_LIST: entries("make"),
                 _NEGATION_LIST: entries("negations"),
                 _SOURCE_LIST: entries("sources"),
                 **{topic: word_list(f"topics/{topic}", languages) for topic in topics()},
             }
         )
         self.supplier_marker = _PhraseMatcher({"marker": entries("supplier_markers")})
+        self.customer_marker = _PhraseMatcher({"marker": entries("customer_markers")})
+        self.business_unit = _PhraseMatcher({"business": entries("business_units")})
         goods = {"goods": entries("goods")}
         self.goods = _PhraseMatcher(goods)
+        self.goods_of = _PhraseMatcher({"of": entries("goods_of")})
         # "Nvidia chips", "Nvidia's GPUs": goods right after a company's name.
         self.goods_after_name = _PhraseMatcher(goods, prefix="(?: s)?")
         # "chip designer Arm" names a company, not chips.
@@ -298,6 +314,12 @@ class _LanguageRules:
             re.I,
         )
         self.with_ending_cue = re.compile(rf"(?<!\w)(?:{with_words})$", re.I)
+        self.with_word = re.compile(rf"(?<!\w)(?:{with_words})(?!\w)", re.I)
+        relative = _alternatives(entries("relative_pronouns"))
+        # "Anthropic, which uses": a relative clause that opens right after a company.
+        self.relative_clause = re.compile(rf"\s*,?\s*(?:{relative})(?!\w)[^,;:()]*$", re.I)
+        # "Ubisoft, dont Tencent": a relative clause whose first company is its subject.
+        self.relative_pronoun = re.compile(rf"\s*,?\s*(?:{relative})\s+", re.I)
         self.object_pronoun = re.compile(
             rf"\s+(?:{_alternatives(entries('object_pronouns'))})(?!\w)", re.I
         )
@@ -319,6 +341,28 @@ class _LanguageRules:
             + "|".join("".join(_phrase_atoms(entry, apostrophe=APOSTROPHE)) for entry in openers)
             + r")(?!\w)",
             re.IGNORECASE,
+        )
+
+    def names_business(self, sentence: _Sentence, start: int, company_end: int) -> bool:
+        """Tell whether a business is bought: named between a buying word and the company
+        ("l'activité de capteurs de NXP"), or a few words after it ("Intel's modem business").
+        """
+        end = company_end
+        for _ in range(_MAX_WORDS_TO_BUSINESS + 1):
+            end = sentence.folded.find(" ", end + 1)
+            if end == -1:
+                end = len(sentence.folded)
+                break
+        return self.business_unit.search(sentence, start, end) is not None
+
+    def names_goods_of(self, sentence: _Sentence, start: int, end: int) -> bool:
+        """Tell whether a stretch of the prepared sentence ends with goods and the word that
+        gives them to the company after it ("les puces de", "the chips of")."""
+        _, of = next(reversed(self.goods_of.finditer(sentence, start, end)), (None, None))
+        return (
+            of is not None
+            and not sentence.folded[of.end() : end].strip()
+            and self.names_goods(sentence, start, of.start())
         )
 
     def names_goods(self, sentence: _Sentence, start: int, end: int) -> bool:
@@ -581,9 +625,7 @@ class _PairCues:
 
 
 # The phrase lists whose phrases may relate companies.
-_CUE_NAMES = frozenset(
-    {*_CUE_LISTS, *_SIDED_CUE_LISTS, _BUY_LIST, _ACQUIRE_LIST, _PARTNERS_AFTER_LIST}
-)
+_CUE_NAMES = frozenset({*_CUE_LISTS, *_SIDED_CUE_LISTS, *_PURCHASE_LISTS, _PARTNERS_AFTER_LIST})
 # Kinds that never hold between a company and its parent or subsidiary.
 _NOT_WITHIN_A_GROUP = frozenset({RelationshipKind.PARTNERSHIP, RelationshipKind.COMPETITION})
 
@@ -723,7 +765,10 @@ class _Clause:
                 for pair in _pairs_within(company_id for _, _, company_id, _ in references)
                 if not any(pair <= members for _, _, members in self.lists)
             }
-        subject = self._subject(before)
+        if len(before) >= 2 and self._opens_relative_clause(before[-2], before[-1], cue_start):
+            # "Ubisoft, dont Tencent est le premier actionnaire, …": Tencent and Ubisoft.
+            return _pairs_across(self.parts[before[-1]], self.parts[before[-2]])
+        subject = self._subject_before(cue_start, before)
         if subject is None:
             return set()
         if not after:
@@ -752,13 +797,23 @@ class _Clause:
         if self._goods_follow(after[0]):
             return set()
         objects = self._objects(companion.end, after)
-        subject = self._subject(before)
+        subject = self._subject_before(
+            companion.end, [index for index in before if references[index][2] not in objects]
+        )
         if subject is None and companion.direct:
             subject = self._subject(index for index in after if references[index][2] not in objects)
             if subject is None and self.part_count == 2:
                 others = {company_id for _, _, company_id, _ in references} - objects
                 return _pairs_across(others, objects)
         return _pairs_across(self.parts[subject], objects) if subject is not None else set()
+
+    def partners_before(self, cue_start: int) -> set[frozenset[int]]:
+        """Return the pairs of the list that is the subject before a cue, or none."""
+        before = [
+            index for index, reference in enumerate(self.references) if reference[1] <= cue_start
+        ]
+        subject = self._subject(before)
+        return _pairs_within(self.parts[subject]) if subject is not None else set()
 
     def partners_after(self, index: int) -> set[frozenset[int]]:
         """Return the pairs of the list a reference starts, each other's partners or rivals
@@ -775,23 +830,65 @@ class _Clause:
         return _With(following.end(), direct=not following.group("gap"))
 
     def _soon_after(self, position: int, index: int) -> bool:
-        """Tell whether a reference follows a position within a few words of one phrase."""
+        """Tell whether a reference follows a position within a few words of one phrase,
+        with no other "with" between ("un partenariat avec l'AFP et un accord avec")."""
         gap = self.text[position : self.references[index][0]]
-        return len(gap.split()) <= _MAX_WORDS_AFTER_WITH and not _CLAUSE_BREAK.search(gap)
+        return (
+            len(gap.split()) <= _MAX_WORDS_AFTER_WITH
+            and not _CLAUSE_BREAK.search(gap)
+            and not self.rules.with_word.search(gap)
+        )
 
     def _goods_follow(self, index: int) -> bool:
-        """Tell whether goods follow a company's name ("built with TSMC's process")."""
-        end = self.references[index][1]
+        """Tell whether goods follow a company's name ("built with TSMC's process", "built
+        with Nvidia's Blackwell chips")."""
+        references = self.references
+        while self._possesses_next(index) and references[index + 1][2] == references[index][2]:
+            index += 1
+        end = references[index][1]
         return (
-            self.rules.goods_after_name.match(self.sentence, end - self.sentence.start + 1)
+            references[index][3] is Via.PRODUCT
+            or self.rules.goods_after_name.match(self.sentence, end - self.sentence.start + 1)
             is not None
         )
 
+    def _subject_before(self, cue_start: int, before: list[int]) -> int | None:
+        """Return the subject of a cue among the references before it: the company whose
+        relative clause holds the cue ("Anthropic, which uses"), or else the first one."""
+        if before:
+            nearest = before[-1]
+            if self.rules.relative_clause.match(
+                self.text, self.references[nearest][1], cue_start
+            ) and not self._possesses_next(nearest):
+                return nearest
+        return self._subject(before)
+
+    def _opens_relative_clause(self, antecedent: int, index: int, cue_start: int) -> bool:
+        """Tell whether a relative clause opens between two references, and the cue is in
+        it: "Ubisoft, dont Tencent est le premier actionnaire"."""
+        references = self.references
+        return bool(
+            self.rules.relative_pronoun.fullmatch(
+                self.text, references[antecedent][1], references[index][0]
+            )
+        ) and not _CLAUSE_BREAK.search(self.text, references[index][1], cue_start)
+
+    def _possesses_next(self, index: int) -> bool:
+        """Tell whether a company owns the next one named ("Alphabet's Waymo")."""
+        references = self.references
+        return index + 1 < len(references) and bool(
+            _POSSESSIVE.fullmatch(self.text, references[index][1], references[index + 1][0])
+        )
+
     def _subject(self, candidates: Iterable[int]) -> int | None:
-        """Return the first reference among candidates that no preposition governs, or None."""
+        """Return the first reference among candidates that no preposition governs, and
+        that is no owner of the next one ("Alphabet's Waymo competes"), or None."""
+        candidates = list(candidates)
         for index in candidates:
             # A list's companies are its first one's part.
             if any(first < index <= last for first, last, _ in self.lists):
+                continue
+            if index + 1 in candidates and self._possesses_next(index):
                 continue
             start = self.references[index][0]
             window_start = max(self.start, start - _PREPOSITION_WINDOW)
@@ -813,6 +910,11 @@ class _Clause:
             if self.rules.and_with.search(self.text, gap_start, references[index][0]):
                 objects |= self.parts[index]
         return objects
+
+
+# Between an owner and what it owns: "Alphabet's Waymo", "Nvidia's Blackwell", or its
+# backer and what it backs: "Lenovo-owned Motorola", "Microsoft-backed OpenAI".
+_POSSESSIVE = re.compile(rf"(?:{APOSTROPHE}s?|-\w+)\s+")
 
 
 class _With(NamedTuple):
@@ -869,20 +971,36 @@ def _cue(
         lists = [members for _, _, members in clause.lists]
         pairs = _sided_pairs(sentence, match, clause.references, lists, side)
         return side.kind, [_cue_text(sentence, match)], True, set(pairs)
-    if list_name in (_BUY_LIST, _ACQUIRE_LIST):
-        found = _classify_purchase(
-            sentence,
-            match,
-            clause.references,
-            clause.rules,
-            acquire_word=list_name == _ACQUIRE_LIST,
-        )
+    if list_name in _PURCHASE_LISTS:
+        found = _classify_purchase(sentence, match, clause.references, clause.rules, list_name)
         if found is None:
             return None
         kind, words, strong = found
+        # What is bought, used or made for is the company right after the word; the other
+        # side comes before it ("Qualcomm used its Snapdragon Summit to…" relates nothing).
+        bought = next(
+            (
+                clause.parts[index]
+                for index, (start, _, _, _) in enumerate(clause.references)
+                if start >= cue_end
+            ),
+            None,
+        )
+        if bought is None:
+            return None
+        before = {company for _, end, company, _ in clause.references if end <= cue_start}
+        pairs = {
+            pair
+            for pair in clause.related_by(cue_start, cue_end)
+            if pair & bought and pair - bought <= before
+        }
+        return kind, words, strong, pairs
     elif list_name == _PARTNERS_AFTER_LIST:
         after = [i for i, reference in enumerate(clause.references) if reference[0] >= cue_end]
         pairs = clause.partners_after(after[0]) if after else set()
+        if not pairs:
+            # "Bouygues Telecom, Free et Orange ont déposé une offre commune".
+            pairs = clause.partners_before(cue_start)
         return RelationshipKind.PARTNERSHIP, [_cue_text(sentence, match)], True, pairs
     else:
         kind, strong = _CUE_LISTS[list_name]
@@ -913,8 +1031,8 @@ def _sided_pairs(
 ) -> frozenset[frozenset[int]]:
     """Return the pairs a sided cue relates: the company it names next to it, with the company
     nearest on its other side and that company's list (unless the cue is in apposition to
-    that company), or, when the cue names a company after it and nothing precedes the cue,
-    with the companies after the named one.
+    that company), or, when the other side names none, with the companies beyond the named
+    one.
 
     When no company stands near enough the cue ("early customers of the new chip"), a list on
     the other side still plays its part beside the one other company named on that side: in
@@ -944,8 +1062,13 @@ def _sided_pairs(
         named_id = others.pop()
         return frozenset(frozenset((named_id, other)) for other in listed)
     company_id = named[0][2]
-    # "Customers of Nvidia include Microsoft": the other side may follow the named company.
-    counterparts = listed or (side.after and {other for _, _, other, _ in named}) or set()
+    counterparts = listed
+    if not counterparts:
+        # Nothing on the other side: the companies beyond the named one play that part
+        # ("Customers of Nvidia include Microsoft", "ByteDance is one of Nvidia's largest
+        # customers"), unless listed with it ("Murata et TDK, propriétaire de …").
+        own_lists = set().union(*(members for members in lists if company_id in members))
+        counterparts = {other for _, _, other, _ in named[1:]} - own_lists
     return frozenset(frozenset((company_id, other)) for other in counterparts - {company_id})
 
 
@@ -969,40 +1092,70 @@ def _classify_purchase(
     word: re.Match[str],
     references: list[_Reference],
     rules: _LanguageRules,
-    *,
-    acquire_word: bool,
+    word_list: str,
 ) -> tuple[RelationshipKind, list[str], bool] | None:
-    """Decide what a buying word means: goods from a supplier, a stake, or a whole company."""
+    """Decide what a word of buying, acquiring, using or making means, by what comes between
+    it and the next company: goods from a supplier ("buys GPUs from Nvidia", "uses Samsung's
+    panels"), goods made for a customer ("makes phones for Motorola"), a stake, or a whole
+    company or business ("buys Arm", "acquiert l'activité capteurs de NXP")."""
     word_text = _cue_text(sentence, word)
     word_end = sentence.start + word.end() - 1
-    # The first company after the buying word, and how the sentence refers to it.
-    bought_start, bought_end, bought_via = next(
+    # The first company after the word, and how the sentence refers to it.
+    company_start, company_end, company_via = next(
         ((start, end, via) for start, end, _, via in references if start >= word_end),
         (sentence.end, sentence.end, None),
     )
-    # What lies between the buying word and the next company ("350,000 GPUs from"), in
-    # the prepared sentence, where a phrase match starts at the space before its text offset.
+    # What lies between the word and the next company ("350,000 GPUs from"), in the prepared
+    # sentence, where a phrase match starts at the space before its text offset.
     window_start = word_end - sentence.start
-    window_end = bought_start - sentence.start + 1
-    marker = rules.supplier_marker.search(sentence, window_start, window_end)
-    if marker is not None:
-        return RelationshipKind.SUPPLIER_CUSTOMER, [word_text, _cue_text(sentence, marker)], True
-    if (
-        bought_via is Via.PRODUCT
-        or rules.names_goods(sentence, window_start, window_end)
-        or (
-            bought_via is not None
-            and rules.goods_after_name.match(sentence, bought_end - sentence.start + 1)
-        )
-    ):
-        return RelationshipKind.SUPPLIER_CUSTOMER, [word_text], True
-    if rules.stake.search(sentence, window_start, window_end) is not None:
-        return RelationshipKind.INVESTMENT, [word_text], False
-    if (
-        bought_via is Via.NAME
+    window_end = company_start - sentence.start + 1
+    near = (
+        company_via is not None
         and len(sentence.text[window_start : window_end - 1].split())
         <= _MAX_WORDS_BEFORE_BOUGHT_COMPANY
+    )
+    # The company's own goods: "H100 GPUs", "Nvidia's chips", "les puces de Nvidia".
+    its_goods = company_via is Via.PRODUCT or (
+        company_via is not None
+        and (
+            rules.goods_after_name.match(sentence, company_end - sentence.start + 1) is not None
+            or (near and rules.names_goods_of(sentence, window_start, window_end))
+        )
+    )
+    if word_list == _MAKE_LIST:
+        # Goods made for a customer ("makes phones for Motorola"), or its own goods.
+        marker = rules.customer_marker.search(sentence, window_start, window_end)
+        if (
+            near
+            and marker is not None
+            and len(sentence.text[marker.end() - 1 : window_end - 1].split())
+            <= _MAX_WORDS_AFTER_CUSTOMER_MARKER
+            and rules.names_goods(sentence, window_start, marker.start())
+        ):
+            return (
+                RelationshipKind.SUPPLIER_CUSTOMER,
+                [word_text, _cue_text(sentence, marker)],
+                True,
+            )
+        return (RelationshipKind.SUPPLIER_CUSTOMER, [word_text], True) if its_goods else None
+    marker = rules.supplier_marker.search(sentence, window_start, window_end)
+    if near and marker is not None:
+        return RelationshipKind.SUPPLIER_CUSTOMER, [word_text, _cue_text(sentence, marker)], True
+    if word_list != _USE_LIST and rules.names_business(
+        sentence, window_start, company_end - sentence.start + 1
     ):
+        return RelationshipKind.ACQUISITION, [word_text], near or word_list == _ACQUIRE_LIST
+    if its_goods:
+        return RelationshipKind.SUPPLIER_CUSTOMER, [word_text], True
+    if word_list == _USE_LIST:
+        return None
+    acquire_word = word_list == _ACQUIRE_LIST
+    # Goods bought from a seller the sentence does not name.
+    if rules.names_goods(sentence, window_start, window_end):
+        return None
+    if rules.stake.search(sentence, window_start, window_end) is not None:
+        return RelationshipKind.INVESTMENT, [word_text], True
+    if near and company_via is Via.NAME:
         return RelationshipKind.ACQUISITION, [word_text], True
     if acquire_word:
         return RelationshipKind.ACQUISITION, [word_text], False
