@@ -315,6 +315,9 @@ class _LanguageRules:
         )
         self.with_ending_cue = re.compile(rf"(?<!\w)(?:{with_words})$", re.I)
         self.with_word = re.compile(rf"(?<!\w)(?:{with_words})(?!\w)", re.I)
+        self.clause_break = re.compile(
+            rf";|(?<!\w)(?:{_alternatives(entries('clause_breaks'))})(?!\w)", re.I
+        )
         relative = _alternatives(entries("relative_pronouns"))
         # "Anthropic, which uses": a relative clause that opens right after a company.
         self.relative_clause = re.compile(rf"\s*,?\s*(?:{relative})(?!\w)[^,;:()]*$", re.I)
@@ -588,7 +591,7 @@ def _relate_sentence(
         first_id, second_id = sorted(pair, key=slugs.__getitem__)
         # A subsidiary and its parent are one group, not partners or rivals; it may still
         # supply the other, or have been bought by it.
-        if kind in _NOT_WITHIN_A_GROUP and (
+        if kind in _MUTUAL and (
             first_id in ancestors[second_id] or second_id in ancestors[first_id]
         ):
             continue
@@ -626,8 +629,9 @@ class _PairCues:
 
 # The phrase lists whose phrases may relate companies.
 _CUE_NAMES = frozenset({*_CUE_LISTS, *_SIDED_CUE_LISTS, *_PURCHASE_LISTS, _PARTNERS_AFTER_LIST})
-# Kinds that never hold between a company and its parent or subsidiary.
-_NOT_WITHIN_A_GROUP = frozenset({RelationshipKind.PARTNERSHIP, RelationshipKind.COMPETITION})
+# Kinds whose two sides play the same part, and never hold between a company and its
+# parent or subsidiary.
+_MUTUAL = frozenset({RelationshipKind.PARTNERSHIP, RelationshipKind.COMPETITION})
 
 
 def _parties(
@@ -657,23 +661,26 @@ def _names_source(gap: str) -> bool:
 def _clauses(
     text: str, sentence: _Sentence, references: list[_Reference], rules: _LanguageRules
 ) -> list[_Clause]:
-    """Split a sentence at its semicolons, which join statements about different companies.
+    """Split a sentence at its semicolons and at the words that start a clause with its own
+    subject ("while", "tandis que"): each joins statements about different companies.
 
-    After a colon, semicolons separate the items of an enumeration about what comes before
-    the colon ("OpenAI signed a series of deals: Nvidia will invest …; AMD will supply …"):
-    each item then relates its companies to those named before the colon too.
+    After a colon, the clauses are the items of an enumeration about what comes before the
+    colon ("OpenAI signed a series of deals: Nvidia will invest …; AMD will supply …"): each
+    item then relates its companies to those named before the colon too.
     """
-    if ";" not in sentence.text:
+    breaks = [
+        sentence.start + match.start() for match in rules.clause_break.finditer(sentence.text)
+    ]
+    if not breaks:
         return [_Clause(text, sentence, sentence.start, sentence.end, references, rules)]
-    semicolons = [sentence.start + match.start() for match in re.finditer(";", sentence.text)]
-    inside: list[list[_Reference]] = [[] for _ in range(len(semicolons) + 1)]
+    inside: list[list[_Reference]] = [[] for _ in range(len(breaks) + 1)]
     for reference in references:
-        inside[bisect_right(semicolons, reference[0])].append(reference)
-    colon = sentence.text.find(":", 0, semicolons[0] - sentence.start)
+        inside[bisect_right(breaks, reference[0])].append(reference)
+    colon = sentence.text.find(":", 0, breaks[0] - sentence.start)
     if colon != -1:
         topic = [reference for reference in inside[0] if reference[0] < sentence.start + colon]
         inside[1:] = [[*topic, *item] for item in inside[1:]]
-    bounds = pairwise([sentence.start - 1, *semicolons, sentence.end])
+    bounds = pairwise([sentence.start - 1, *breaks, sentence.end])
     return [
         _Clause(text, sentence, start + 1, end, clause_references, rules)
         for (start, end), clause_references in zip(bounds, inside, strict=True)
@@ -733,11 +740,15 @@ class _Clause:
         listed = frozenset().union(*(members for _, _, members in self.lists))
         self.part_count = len({part for part in self.parts if len(part) > 1 or not part <= listed})
 
-    def related_by(self, cue_start: int, cue_end: int) -> set[frozenset[int]]:
+    def related_by(
+        self, cue_start: int, cue_end: int, *, mutual: bool = False
+    ) -> set[frozenset[int]]:
         """Return the pairs a cue between two offsets relates.
 
         With "with" after the cue, see `_related_with`. Otherwise, with two parts in the
-        clause, the cue relates each company of one part to each of the other; with one part,
+        clause, the cue relates each company of one part to each of the other, unless it is
+        mutual (partners, rivals) and its subject is a list the other part does not stand
+        next to ("Qualcomm and MediaTek compete for orders from Xiaomi"); with one part,
         a list, it relates the list's companies with each other, unless the list is what a
         preposition governs ("indispensables à TSMC, Samsung ou Intel"). With three parts or
         more, it relates the subject (the first company before the cue that no preposition
@@ -760,6 +771,14 @@ class _Clause:
                 return set()
             return _pairs_within(company_id for _, _, company_id, _ in references)
         if self.part_count == 2:
+            subject = self._subject(before)
+            if (
+                mutual
+                and subject is not None
+                and len(self.parts[subject]) > 1
+                and not self._beside_cue(cue_start, cue_end, before, after)
+            ):
+                return _pairs_within(self.parts[subject])
             return {
                 pair
                 for pair in _pairs_within(company_id for _, _, company_id, _ in references)
@@ -819,6 +838,17 @@ class _Clause:
         """Return the pairs of the list a reference starts, each other's partners or rivals
         ("the alliance between A and B", "la co-entreprise d'Orange et de Capgemini")."""
         return _pairs_within(self.parts[index])
+
+    def _beside_cue(
+        self, cue_start: int, cue_end: int, before: list[int], after: list[int]
+    ) -> bool:
+        """Tell whether a company stands right next to a cue: "Nvidia's partners", "rivals
+        of Huawei"."""
+        references = self.references
+        return bool(
+            (after and len(self.text[cue_end : references[after[0]][0]].split()) <= 1)
+            or (before and _OWNER_OF_CUE.fullmatch(self.text, references[before[-1]][1], cue_start))
+        )
 
     def _with(self, cue_start: int, cue_end: int) -> _With | None:
         """Return the "with" that ends a cue or follows it within a few words, or None."""
@@ -912,6 +942,8 @@ class _Clause:
         return objects
 
 
+# Between a company and a cue it owns: "Nvidia's partners", "Apple's biggest rival".
+_OWNER_OF_CUE = re.compile(rf"{APOSTROPHE}s?(?:\s+\S+){{0,2}}\s+")
 # Between an owner and what it owns: "Alphabet's Waymo", "Nvidia's Blackwell", or its
 # backer and what it backs: "Lenovo-owned Motorola", "Microsoft-backed OpenAI".
 _POSSESSIVE = re.compile(rf"(?:{APOSTROPHE}s?|-\w+)\s+")
@@ -1007,7 +1039,7 @@ def _cue(
         words = [_cue_text(sentence, match)]
         if kind is RelationshipKind.INVESTMENT and _names_majority(clause, cue_start, cue_end):
             kind = RelationshipKind.ACQUISITION
-    return kind, words, strong, clause.related_by(cue_start, cue_end)
+    return kind, words, strong, clause.related_by(cue_start, cue_end, mutual=kind in _MUTUAL)
 
 
 # A share of a company right before or after a stake cue ("a 60% stake", "une participation
