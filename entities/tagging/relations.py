@@ -242,16 +242,22 @@ _CUE_LISTS = {
 
 
 class _Side(NamedTuple):
-    """A cue that names one side of its relationship: the company right after or before it."""
+    """A cue that names one side of its relationship: the company right after or before it.
+    The other side is across the cue, or, for a cue in the possessive ("among Nvidia's
+    customers"), beyond the named company."""
 
     kind: RelationshipKind
     after: bool
+    beyond: bool = False
 
 
 # Strong cues whose company next to them is one side of the relationship.
 _SIDED_CUE_LISTS = {
     "supplier_customer_supplier_after": _Side(RelationshipKind.SUPPLIER_CUSTOMER, after=True),
     "supplier_customer_supplier_before": _Side(RelationshipKind.SUPPLIER_CUSTOMER, after=False),
+    "supplier_customer_customers_before": _Side(
+        RelationshipKind.SUPPLIER_CUSTOMER, after=False, beyond=True
+    ),
     "acquisition_acquirer_after": _Side(RelationshipKind.ACQUISITION, after=True),
     "acquisition_acquirer_before": _Side(RelationshipKind.ACQUISITION, after=False),
 }
@@ -300,11 +306,14 @@ class _LanguageRules:
         self.stake = _PhraseMatcher({"stake": entries("stakes")})
         # What may stand between two companies of one list: a comma, a joining word, or both.
         links = _alternatives(entries("list_links"))
-        # After a joining word, up to two lower-case words may describe the next company ("et
-        # le britannique Nscale"); after a comma alone they would start a clause (", which").
+        # After a joining word, an article and a lower-case word may describe the next
+        # company ("et le britannique Nscale"); not after a comma alone, nor without the
+        # article, where they would start a clause (", which", "et compte désormais").
+        articles = _alternatives(entries("articles"))
         self.list_link = re.compile(
             rf"\s*,?\s*(?i:{links}){_AFTER_LINK}"
-            rf"(?:[{LOWER_CASE_LETTER}][\w{APOSTROPHES}-]*\s+){{0,2}}|\s*,\s*"
+            rf"(?:(?i:{articles}){_AFTER_LINK}[{LOWER_CASE_LETTER}][\w{APOSTROPHES}-]*\s+)?"
+            r"|\s*,\s*"
         )
         # The raw text around a cue or a company is read with these, so they read apostrophes.
         with_words = _alternatives(entries("with"))
@@ -1077,6 +1086,8 @@ def _sided_pairs(
     before = [reference for reference in references if reference[1] <= cue_start]
     after = [reference for reference in references if reference[0] >= cue_end]
     named, other_side = (after, before[::-1]) if side.after else (before[::-1], after)
+    if side.beyond:
+        other_side = []
     listed = set()
     if other_side:
         nearest = other_side[0][2]
