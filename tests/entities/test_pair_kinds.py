@@ -1,6 +1,8 @@
 """Relationship kinds decided per pair of companies, from every sentence of the story: the
 side a cue names, lists of companies playing one part, and weak cues giving way."""
 
+import pytest
+
 from entities.tagging.relations import detect_relationships
 from tests.entities.test_relations import KnowledgeBase, company, product
 
@@ -15,7 +17,13 @@ KB = KnowledgeBase(
         company(7, "softbank", "SoftBank"),
         company(8, "samsung-electronics", "Samsung Electronics"),
         company(9, "apple", "Apple"),
+        company(10, "canalys", "Canalys"),
+        company(11, "qualcomm", "Qualcomm"),
+        company(12, "tsmc", "TSMC"),
+        company(13, "lenovo", "Lenovo"),
+        company(14, "motorola", "Motorola", parent_id=13),
         product(30, "nvidia-h100", "H100", maker_id=4),
+        product(31, "galaxy-s25", "Galaxy S25", maker_id=8),
     ),
     aliases={
         "microsoft": ("Microsoft",),
@@ -27,7 +35,13 @@ KB = KnowledgeBase(
         "softbank": ("SoftBank",),
         "samsung-electronics": ("Samsung Electronics", "Samsung"),
         "apple": ("Apple",),
+        "canalys": ("Canalys",),
+        "qualcomm": ("Qualcomm",),
+        "tsmc": ("TSMC",),
+        "lenovo": ("Lenovo",),
+        "motorola": ("Motorola",),
         "nvidia-h100": ("H100",),
+        "galaxy-s25": ("Galaxy S25",),
     },
 )
 
@@ -140,3 +154,293 @@ def test_a_listed_side_pairs_with_the_one_other_company_when_the_cue_names_none(
         "premiers clients de la nouvelle puce."
     )
     assert pairs(text_fr, "fr") == CUSTOMERS_OF_NVIDIA
+
+
+# Who plays which part: the subject, the company after the cue, lists, "with".
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Samsung Electronics, the group that makes phones for Apple, has signed joint "
+            "ventures with three partners: Nvidia for chips, Arm for designs, and Qualcomm.",
+            "en",
+        ),
+        (
+            "Samsung Electronics, le groupe qui fabrique des téléphones pour Apple, a signé des "
+            "co-entreprises avec trois partenaires : Nvidia pour les puces, Arm pour les "
+            "architectures, et Qualcomm.",
+            "fr",
+        ),
+    ],
+)
+def test_partners_enumerated_after_a_colon_are_each_the_subjects_not_each_others(text, language):
+    assert pairs(text, language) == {
+        ("partnership", "nvidia", "samsung-electronics"),
+        ("partnership", "arm", "samsung-electronics"),
+        ("partnership", "qualcomm", "samsung-electronics"),
+        ("supplier_customer", "apple", "samsung-electronics"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Microsoft and Google said they cooperate with the authorities.", "en"),
+        ("Microsoft et Google disent coopérer avec les autorités.", "fr"),
+        ("Apple, Samsung and Google, which compete with them, were not named.", "en"),
+    ],
+)
+def test_a_cue_with_no_company_after_with_relates_nothing(text, language):
+    assert pairs(text, language) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Microsoft cooperates with Google on cloud security.", "en"),
+        ("Microsoft coopère avec Google sur la sécurité du cloud.", "fr"),
+        ("Microsoft has cooperated with Google for 14 years.", "en"),
+        ("Microsoft teamed up with Google to fight spam.", "en"),
+        ("Microsoft and Google co-developed the standard.", "en"),
+        ("Microsoft is working with Google on the standard.", "en"),
+        ("The standard was built with Google, Microsoft said.", "en"),
+        ("Microsoft designed the standard in collaboration with Google.", "en"),
+        ("Microsoft a conçu la norme en partenariat avec Google.", "fr"),
+        ("Microsoft s’allie à Google dans le cloud.", "fr"),
+        ("Microsoft avance main dans la main avec Google.", "fr"),
+        ("Microsoft travaille depuis 2019 avec Google sur la norme.", "fr"),
+    ],
+)
+def test_partnerships_stated_plainly(text, language):
+    assert pairs(text, language) == {("partnership", "google", "microsoft")}
+
+
+def test_customers_named_together_are_not_partners():
+    text = "Samsung Electronics makes phones for Google and Apple, and partners with Nvidia."
+    assert pairs(text) == {
+        ("supplier_customer", "google", "samsung-electronics"),
+        ("supplier_customer", "apple", "samsung-electronics"),
+        ("partnership", "nvidia", "samsung-electronics"),
+    }
+
+
+def test_rivals_listed_with_no_cue_are_not_related():
+    assert pairs("Apple, Google, Amazon and Microsoft share the rest of the market.") == set()
+    text = "Apple, Google, Amazon et Microsoft se partagent le reste du marché."
+    assert pairs(text, "fr") == set()
+
+
+def test_a_list_the_subject_competes_within_itself_not_with_the_customers_after():
+    competing = {
+        pair
+        for pair in pairs("Qualcomm and Nvidia compete for orders from Apple.")
+        if pair[0] == "competition"
+    }
+    assert competing == {("competition", "nvidia", "qualcomm")}
+    text = "Qualcomm et Nvidia se font concurrence pour les clients comme Apple."
+    assert pairs(text, "fr") == {("competition", "nvidia", "qualcomm")}
+
+
+def test_a_list_a_preposition_governs_is_not_the_subject():
+    text = "The tools are vital to TSMC, Samsung or Apple, and the group signed a partnership."
+    assert pairs(text) == set()
+    text = (
+        "Les outils sont vitaux pour TSMC, Samsung ou Apple, et le groupe a signé un partenariat."
+    )
+    assert pairs(text, "fr") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("According to Canalys, Apple competes with Samsung in China.", "en"),
+        ("Apple competes with Samsung in China, an analyst at Canalys said.", "en"),
+        ("Selon Canalys, Apple concurrence Samsung en Chine.", "fr"),
+        ("Apple concurrence Samsung en Chine, note un analyste chez Canalys.", "fr"),
+    ],
+)
+def test_a_quoted_source_takes_no_part(text, language):
+    assert pairs(text, language) == {("competition", "apple", "samsung-electronics")}
+
+
+def test_the_company_quoted_in_the_middle_is_a_party_when_not_a_source():
+    assert pairs("Selon l'accord, Apple concurrence Samsung.", "fr") == {
+        ("competition", "apple", "samsung-electronics")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Amazon invested in OpenAI, which uses Nvidia's chips.",
+            "en",
+            {("investment", "amazon", "openai"), ("supplier_customer", "nvidia", "openai")},
+        ),
+        (
+            "Amazon a investi dans OpenAI, qui utilise les puces de Nvidia.",
+            "fr",
+            {("investment", "amazon", "openai"), ("supplier_customer", "nvidia", "openai")},
+        ),
+        (
+            "OpenAI, dont Microsoft est le premier actionnaire, concurrence Google et Amazon.",
+            "fr",
+            {
+                ("investment", "microsoft", "openai"),
+                ("competition", "google", "openai"),
+                ("competition", "amazon", "openai"),
+            },
+        ),
+    ],
+)
+def test_a_relative_clause_has_the_company_it_follows_for_its_subject(text, language, expected):
+    assert pairs(text, language) == expected
+
+
+def test_a_semicolon_or_while_starts_a_statement_about_other_companies():
+    text = "Apple partnered with Google; Samsung supplies Nvidia."
+    assert pairs(text) == {
+        ("partnership", "apple", "google"),
+        ("supplier_customer", "nvidia", "samsung-electronics"),
+    }
+    text = "Apple s'associe à Google, tandis que Samsung fournit Nvidia."
+    assert pairs(text, "fr") == {
+        ("partnership", "apple", "google"),
+        ("supplier_customer", "nvidia", "samsung-electronics"),
+    }
+
+
+def test_items_after_a_colon_relate_to_what_comes_before_it():
+    text = "OpenAI signed a series of deals: Nvidia will invest in it; Amazon will supply servers."
+    assert pairs(text) == {
+        ("investment", "nvidia", "openai"),
+        ("supplier_customer", "amazon", "openai"),
+    }
+    text = "OpenAI a signé une série d'accords : Nvidia y investira ; Amazon fournira des serveurs."
+    assert pairs(text, "fr") == {
+        ("investment", "nvidia", "openai"),
+        ("supplier_customer", "amazon", "openai"),
+    }
+
+
+# Supply.
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("The Galaxy S25 is supplied by Qualcomm.", "en", {("qualcomm", "samsung-electronics")}),
+        ("Qualcomm supplies Samsung Electronics.", "en", {("qualcomm", "samsung-electronics")}),
+        (
+            "Qualcomm is the main supplier of modems to Samsung Electronics.",
+            "en",
+            {("qualcomm", "samsung-electronics")},
+        ),
+        (
+            "Samsung Electronics buys modems from Qualcomm.",
+            "en",
+            {("qualcomm", "samsung-electronics")},
+        ),
+        (
+            "Samsung Electronics achète des modems à Qualcomm.",
+            "fr",
+            {("qualcomm", "samsung-electronics")},
+        ),
+        ("TSMC makes chips for Apple and Nvidia.", "en", {("apple", "tsmc"), ("nvidia", "tsmc")}),
+        (
+            "TSMC fabrique des puces pour Apple et Nvidia.",
+            "fr",
+            {("apple", "tsmc"), ("nvidia", "tsmc")},
+        ),
+        ("TSMC fabrique les puces d'Apple.", "fr", {("apple", "tsmc")}),
+        ("Apple's first foldable uses Samsung's panels.", "en", {("apple", "samsung-electronics")}),
+        (
+            "Le premier pliable d'Apple utilise les écrans de Samsung.",
+            "fr",
+            {("apple", "samsung-electronics")},
+        ),
+        (
+            "Apple, Google and Amazon are among Nvidia's customers.",
+            "en",
+            {("apple", "nvidia"), ("google", "nvidia"), ("amazon", "nvidia")},
+        ),
+        ("Qualcomm powers Samsung's phones.", "en", {("qualcomm", "samsung-electronics")}),
+    ],
+)
+def test_supply_stated_in_many_ways(text, language, expected):
+    assert pairs(text, language) == {("supplier_customer", *pair) for pair in expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Qualcomm used its annual summit to court Apple.", "en"),
+        ("Samsung Electronics buys chips for its phones, competing with Apple.", "en"),
+        ("Apple's customers can now pay with Google's wallet.", "en"),
+        ("Samsung Electronics makes it easier for Apple to switch.", "en"),
+        ("Capgemini achète une capacité qui lui manquait face à Apple.", "fr"),
+    ],
+)
+def test_words_of_buying_using_or_making_without_a_supplier_relate_no_supply(text, language):
+    assert {kind for kind, *_ in pairs(text, language)} - {"competition"} == set()
+
+
+# Acquisitions and stakes.
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("SoftBank took a 60% stake in Arm.", "en", "acquisition"),
+        ("SoftBank took a 10% stake in Arm.", "en", "investment"),
+        ("SoftBank a pris une participation de 51 % dans Arm.", "fr", "acquisition"),
+        ("SoftBank a pris une participation de 5 % dans Arm.", "fr", "investment"),
+        ("Arm, which is owned by SoftBank, licenses its designs.", "en", "acquisition"),
+        ("SoftBank bought Arm in 2016.", "en", "acquisition"),
+        ("SoftBank rachète Arm.", "fr", "acquisition"),
+        ("SoftBank a racheté Arm en 2016.", "fr", "acquisition"),
+        ("SoftBank, propriétaire d'Arm, prépare une cotation.", "fr", "acquisition"),
+        ("SoftBank-owned Arm licenses its designs.", "en", "acquisition"),
+        ("SoftBank-backed Arm licenses its designs.", "en", "investment"),
+    ],
+)
+def test_stakes_and_ownership(text, language, kind):
+    assert pairs(text, language) == {(kind, "arm", "softbank")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("SoftBank sold a 10% stake in Arm to Nvidia.", "en"),
+        ("SoftBank a cédé sa participation dans Arm à Nvidia.", "fr"),
+        ("Apple, a longtime owner of Arm shares, is selling them.", "en"),
+    ],
+)
+def test_selling_a_stake_is_no_investment_by_the_seller(text, language):
+    assert {kind for kind, *_ in pairs(text, language)} <= {"supplier_customer"}
+    assert ("investment", "arm", "softbank") not in pairs(text, language)
+
+
+def test_a_parent_may_have_bought_its_subsidiary_but_not_partner_with_it():
+    assert pairs("Motorola was bought by Lenovo in 2014.") == {
+        ("acquisition", "lenovo", "motorola")
+    }
+    assert pairs("Lenovo-owned Motorola competes with Apple.") == {
+        ("acquisition", "lenovo", "motorola"),
+        ("competition", "apple", "motorola"),
+    }
+    assert pairs("Motorola partners with Lenovo on phones.") == set()
+    assert pairs("Motorola a été racheté par Lenovo en 2014.", "fr") == {
+        ("acquisition", "lenovo", "motorola")
+    }
+
+
+def test_a_business_bought_is_an_acquisition_even_with_goods_named():
+    assert pairs("Apple bought most of Qualcomm's modem chip business.") == {
+        ("acquisition", "apple", "qualcomm")
+    }
+    assert pairs("Apple va acquérir l'activité de puces modem de Qualcomm.", "fr") == {
+        ("acquisition", "apple", "qualcomm")
+    }
