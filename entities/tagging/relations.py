@@ -258,6 +258,9 @@ _SIDED_CUE_LISTS = {
     "supplier_customer_customers_before": _Side(
         RelationshipKind.SUPPLIER_CUSTOMER, after=False, beyond=True
     ),
+    "supplier_customer_customer_before": _Side(
+        RelationshipKind.SUPPLIER_CUSTOMER, after=False, beyond=True
+    ),
     "acquisition_acquirer_after": _Side(RelationshipKind.ACQUISITION, after=True),
     "acquisition_acquirer_before": _Side(RelationshipKind.ACQUISITION, after=False),
 }
