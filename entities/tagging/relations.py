@@ -330,11 +330,10 @@ class _LanguageRules:
         self.clause_break = re.compile(
             rf";|(?<!\w)(?:{_alternatives(entries('clause_breaks'))})(?!\w)", re.I
         )
-        relative = _alternatives(entries("relative_pronouns"))
         # "Anthropic, which uses": a relative clause that opens right after a company.
-        self.relative_clause = re.compile(rf"\s*,?\s*(?:{relative})(?!\w)[^,;:()]*$", re.I)
-        # "Ubisoft, dont Tencent": a relative clause whose first company is its subject.
-        self.relative_pronoun = re.compile(rf"\s*,?\s*(?:{relative})\s+", re.I)
+        self.relative_opening = re.compile(
+            rf"\s*,?\s*(?:{_alternatives(entries('relative_pronouns'))})(?!\w)", re.I
+        )
         self.object_pronoun = re.compile(
             rf"\s+(?:{_alternatives(entries('object_pronouns'))})(?!\w)", re.I
         )
@@ -568,11 +567,16 @@ def _relate_sentence(
     ):
         return
     references = _parties(sentence, phrases, references)
+    phrases = [
+        (list_name, match)
+        for list_name, match in phrases
+        if not _in_a_name(sentence, match, references, in_title=in_title)
+    ]
     # The cue words and strength each cue gives a (kind, pair of company ids).
     found: dict[tuple[RelationshipKind, frozenset[int]], _PairCues] = {}
     for clause in _clauses(text, sentence, references, rules):
         for list_name, match in phrases:
-            if not clause.start <= sentence.start + match.start() < clause.end:
+            if not clause.contains(sentence.start + match.start()):
                 continue
             cue = _cue(clause, list_name, match)
             if cue is None:
@@ -646,6 +650,22 @@ _CUE_NAMES = frozenset({*_CUE_LISTS, *_SIDED_CUE_LISTS, *_PURCHASE_LISTS, _PARTN
 _MUTUAL = frozenset({RelationshipKind.PARTNERSHIP, RelationshipKind.COMPETITION})
 
 
+def _in_a_name(
+    sentence: _Sentence, match: re.Match[str], references: list[_Reference], *, in_title: bool
+) -> bool:
+    """Tell whether a phrase is part of a name rather than a cue: inside a company's name, or
+    capitalised after a capitalised word in the body ("IRDI Capital Investissement",
+    "Silver Lake Partners"); titles capitalise every word."""
+    start = sentence.start + match.start()
+    end = sentence.start + match.end() - 1
+    if any(ref_start < end and start < ref_end for ref_start, ref_end, _, _ in references):
+        return True
+    if in_title or not sentence.text[match.start() : match.start() + 1].isupper():
+        return False
+    previous = sentence.text[: match.start()].split()
+    return bool(previous) and previous[-1][0].isupper() and previous[-1][-1].isalnum()
+
+
 def _parties(
     sentence: _Sentence, phrases: list[tuple[str, re.Match[str]]], references: list[_Reference]
 ) -> list[_Reference]:
@@ -674,7 +694,9 @@ def _clauses(
     text: str, sentence: _Sentence, references: list[_Reference], rules: _LanguageRules
 ) -> list[_Clause]:
     """Split a sentence at its semicolons and at the words that start a clause with its own
-    subject ("while", "tandis que"): each joins statements about different companies.
+    subject ("while", "tandis que"): each joins statements about different companies. A
+    relative clause ("Anthropic, which uses AWS chips,") is a clause of its own too, about
+    the company it follows.
 
     After a colon, the clauses are the items of an enumeration about what comes before the
     colon ("OpenAI signed a series of deals: Nvidia will invest …; AMD will supply …"): each
@@ -683,21 +705,71 @@ def _clauses(
     breaks = [
         sentence.start + match.start() for match in rules.clause_break.finditer(sentence.text)
     ]
-    if not breaks:
-        return [_Clause(text, sentence, sentence.start, sentence.end, references, rules)]
     inside: list[list[_Reference]] = [[] for _ in range(len(breaks) + 1)]
     for reference in references:
         inside[bisect_right(breaks, reference[0])].append(reference)
-    colon = sentence.text.find(":", 0, breaks[0] - sentence.start)
-    if colon != -1:
-        topic = [reference for reference in inside[0] if reference[0] < sentence.start + colon]
-        inside[1:] = [[*topic, *item] for item in inside[1:]]
-    bounds = pairwise([sentence.start - 1, *breaks, sentence.end])
+    if breaks:
+        colon = sentence.text.find(":", 0, breaks[0] - sentence.start)
+        if colon != -1:
+            topic = [ref for ref in inside[0] if ref[0] < sentence.start + colon]
+            inside[1:] = [[*topic, *item] for item in inside[1:]]
+    clauses = []
+    for (start, end), clause_references in zip(
+        pairwise([sentence.start - 1, *breaks, sentence.end]), inside, strict=True
+    ):
+        clauses += _with_relative_clauses(text, sentence, start + 1, end, clause_references, rules)
     return [
-        _Clause(text, sentence, start + 1, end, clause_references, rules)
-        for (start, end), clause_references in zip(bounds, inside, strict=True)
-        if len({company_id for _, _, company_id, _ in clause_references}) >= 2
+        clause
+        for clause in clauses
+        if len({company_id for _, _, company_id, _ in clause.references}) >= 2
     ]
+
+
+def _with_relative_clauses(
+    text: str,
+    sentence: _Sentence,
+    start: int,
+    end: int,
+    references: list[_Reference],
+    rules: _LanguageRules,
+) -> list[_Clause]:
+    """Return a clause, less its relative clauses, and each relative clause with the company
+    it follows: "Ubisoft, dont Tencent est le premier actionnaire, concurrence EA" makes
+    "Ubisoft … concurrence EA" and "Ubisoft, dont Tencent est le premier actionnaire".
+
+    A relative clause opens right after a company's name and ends at the next punctuation,
+    or after a list it starts ("which supplies Apple, Google and Amazon").
+    """
+    holes: list[tuple[int, int]] = []
+    relatives: list[_Clause] = []
+    lists = None
+    for antecedent in references:
+        if holes and antecedent[0] < holes[-1][1]:
+            continue
+        opening = rules.relative_opening.match(text, antecedent[1], end)
+        if opening is None:
+            continue
+        if lists is None:
+            lists = _lists(text, references, rules)
+        hole_end = _phrase_end(text, opening.end(), end)
+        for first, last, _ in lists:
+            if opening.end() <= references[first][0] < hole_end <= references[last][0]:
+                hole_end = _phrase_end(text, references[last][1], end)
+        members = [ref for ref in references if opening.end() <= ref[0] < hole_end]
+        holes.append((opening.start(), hole_end))
+        relatives.append(
+            _Clause(text, sentence, opening.start(), hole_end, [antecedent, *members], rules)
+        )
+    if not holes:
+        return [_Clause(text, sentence, start, end, references, rules)]
+    rest = [ref for ref in references if not any(a <= ref[0] < b for a, b in holes)]
+    return [_Clause(text, sentence, start, end, rest, rules, holes=holes), *relatives]
+
+
+def _phrase_end(text: str, start: int, end: int) -> int:
+    """Return where the phrase that runs from start ends: at its punctuation, or at end."""
+    found = _CLAUSE_BREAK.search(text, start, end)
+    return found.start() if found else end
 
 
 def _pairs_across(first: Iterable[int], second: Iterable[int]) -> set[frozenset[int]]:
@@ -719,6 +791,7 @@ class _Clause:
 
     __slots__ = (
         "end",
+        "holes",
         "lists",
         "part_count",
         "parts",
@@ -737,11 +810,15 @@ class _Clause:
         end: int,
         references: list[_Reference],
         rules: _LanguageRules,
+        *,
+        holes: Iterable[tuple[int, int]] = (),
     ) -> None:
         self.text = text
         self.sentence = sentence
         self.start = start
         self.end = end
+        # Stretches of the clause that are clauses of their own (relative clauses).
+        self.holes = list(holes)
         self.references = references
         self.rules = rules
         self.lists = _lists(text, references, rules)
@@ -752,13 +829,20 @@ class _Clause:
         listed = frozenset().union(*(members for _, _, members in self.lists))
         self.part_count = len({part for part in self.parts if len(part) > 1 or not part <= listed})
 
+    def contains(self, position: int) -> bool:
+        """Tell whether a position of the text is in this clause, not in one of its holes."""
+        return self.start <= position < self.end and not any(
+            start <= position < end for start, end in self.holes
+        )
+
     def related_by(
         self, cue_start: int, cue_end: int, *, mutual: bool = False
     ) -> set[frozenset[int]]:
         """Return the pairs a cue between two offsets relates.
 
         With "with" after the cue, see `_related_with`. Otherwise, with two parts in the
-        clause, the cue relates each company of one part to each of the other, unless it is
+        clause, the cue relates each company of one part to each of the other (when one of
+        them comes before the cue), unless it is
         mutual (partners, rivals) and its subject is a list the other part does not stand
         next to ("Qualcomm and MediaTek compete for orders from Xiaomi"); with one part,
         a list, it relates the list's companies with each other, unless the list is what a
@@ -783,6 +867,11 @@ class _Clause:
                 return set()
             return _pairs_within(company_id for _, _, company_id, _ in references)
         if self.part_count == 2:
+            # A cue before both parts has no subject ("lève 8 millions auprès de Kima
+            # Ventures, le fonds de Xavier Niel"), unless a partnership or a rivalry is what
+            # the sentence is about ("The partnership … : EssilorLuxottica said … and Meta…").
+            if not before and (not mutual or self._subject(range(len(references))) is None):
+                return set()
             subject = self._subject(before)
             if (
                 mutual
@@ -796,10 +885,7 @@ class _Clause:
                 for pair in _pairs_within(company_id for _, _, company_id, _ in references)
                 if not any(pair <= members for _, _, members in self.lists)
             }
-        if len(before) >= 2 and self._opens_relative_clause(before[-2], before[-1], cue_start):
-            # "Ubisoft, dont Tencent est le premier actionnaire, …": Tencent and Ubisoft.
-            return _pairs_across(self.parts[before[-1]], self.parts[before[-2]])
-        subject = self._subject_before(cue_start, before)
+        subject = self._subject(before)
         if subject is None:
             return set()
         if not after:
@@ -828,9 +914,7 @@ class _Clause:
         if self._goods_follow(after[0]):
             return set()
         objects = self._objects(companion.end, after)
-        subject = self._subject_before(
-            companion.end, [index for index in before if references[index][2] not in objects]
-        )
+        subject = self._subject(index for index in before if references[index][2] not in objects)
         if subject is None and companion.direct:
             subject = self._subject(index for index in after if references[index][2] not in objects)
             if subject is None and self.part_count == 2:
@@ -893,27 +977,6 @@ class _Clause:
             or self.rules.goods_after_name.match(self.sentence, end - self.sentence.start + 1)
             is not None
         )
-
-    def _subject_before(self, cue_start: int, before: list[int]) -> int | None:
-        """Return the subject of a cue among the references before it: the company whose
-        relative clause holds the cue ("Anthropic, which uses"), or else the first one."""
-        if before:
-            nearest = before[-1]
-            if self.rules.relative_clause.match(
-                self.text, self.references[nearest][1], cue_start
-            ) and not self._possesses_next(nearest):
-                return nearest
-        return self._subject(before)
-
-    def _opens_relative_clause(self, antecedent: int, index: int, cue_start: int) -> bool:
-        """Tell whether a relative clause opens between two references, and the cue is in
-        it: "Ubisoft, dont Tencent est le premier actionnaire"."""
-        references = self.references
-        return bool(
-            self.rules.relative_pronoun.fullmatch(
-                self.text, references[antecedent][1], references[index][0]
-            )
-        ) and not _CLAUSE_BREAK.search(self.text, references[index][1], cue_start)
 
     def _possesses_next(self, index: int) -> bool:
         """Tell whether a company owns the next one named ("Alphabet's Waymo")."""
@@ -1130,6 +1193,9 @@ def _near_cue(sentence: _Sentence, cue: re.Match[str], named: _Reference, side: 
         gap = sentence.text[cue.end() - 1 : start - sentence.start]
         return len(gap.split()) <= _MAX_WORDS_TO_SIDE_AFTER
     gap = sentence.text[end - sentence.start : cue.start()]
+    # "Lenovo-owned": a cue joined by a hyphen names the very word before it.
+    if sentence.text.startswith("-", cue.start()):
+        return not gap
     return len(gap.split()) <= _MAX_WORDS_TO_SIDE_BEFORE
 
 
