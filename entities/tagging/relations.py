@@ -465,24 +465,39 @@ def detect_relationships(
     )
 
     sentences = split_sentences(text, language)
-    # The company each sentence is mainly about: the one it refers to first.
+    # The company each sentence is mainly about: the first one it names that no preposition
+    # governs ("Le groupe a conclu un partenariat avec Nvidia" is not about Nvidia).
     main_companies: dict[int, int] = {}
     for index, references in _body_references(sentences, matches, companies):
         start, end = sentences[index]
-        main_company = references[0][2]
+        only_company = references[0][2]
         antecedent = main_companies.get(index - 1, main_companies.get(index - 2))
         if (
-            antecedent not in (None, main_company)
-            and all(company_id == main_company for _, _, company_id, _ in references)
+            antecedent not in (None, only_company)
+            and all(company_id == only_company for _, _, company_id, _ in references)
             and rules.anaphora.match(text, start, end)
         ):
             # The pronoun opens the sentence, so its company is the sentence's subject.
-            main_company = antecedent
+            main_companies[index] = antecedent
             references = [(start, start, antecedent, Via.ANAPHORA), *references]
-        main_companies[index] = main_company
+        else:
+            main_company = _main_company(text, start, references, rules)
+            if main_company is not None:
+                main_companies[index] = main_company
         _relate_sentence(text, start, end, references, rules, companies, relationships)
 
     return [relationships[key] for key in sorted(_decided_per_pair(relationships))]
+
+
+def _main_company(
+    text: str, start: int, references: list[_Reference], rules: _LanguageRules
+) -> int | None:
+    """Return the first company a sentence names that no preposition governs, or None."""
+    for ref_start, _, company_id, _ in references:
+        window_start = max(start, ref_start - _PREPOSITION_WINDOW)
+        if not rules.after_preposition.search(text, window_start, ref_start):
+            return company_id
+    return None
 
 
 def _decided_per_pair(

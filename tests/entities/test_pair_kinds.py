@@ -444,3 +444,38 @@ def test_a_business_bought_is_an_acquisition_even_with_goods_named():
     assert pairs("Apple va acquérir l'activité de puces modem de Qualcomm.", "fr") == {
         ("acquisition", "apple", "qualcomm")
     }
+
+
+def test_a_pronoun_stands_for_the_previous_sentences_subject_not_its_object():
+    text = "The group signed a partnership with Nvidia. It also counts Apple among its customers."
+    assert pairs(text) == set()
+    text = "Le groupe a signé un partenariat avec Nvidia. Il compte aussi Apple parmi ses clients."
+    assert pairs(text, "fr") == set()
+    text = (
+        "Samsung Electronics signed a partnership with Nvidia. It counts Apple among its customers."
+    )
+    assert pairs(text) == {
+        ("partnership", "nvidia", "samsung-electronics"),
+        ("supplier_customer", "apple", "samsung-electronics"),
+    }
+
+
+def test_a_cue_word_inside_a_name_is_no_cue():
+    assert pairs("Apple hired bankers from Google Capital Partners and Microsoft.") == set()
+    text = "Apple a embauché des banquiers de Google Capital Investissement et de Microsoft."
+    assert pairs(text, "fr") == set()
+
+
+def test_a_cue_before_both_companies_with_no_subject_relates_no_supply():
+    text = "The start-up raised €8 million from Amazon, the fund of a Google founder."
+    assert pairs(text) == set()
+    text = (
+        "La jeune pousse lève 8 millions d'euros auprès d'Amazon, le fonds d'un fondateur de "
+        "Google."
+    )
+    assert pairs(text, "fr") == set()
+
+
+def test_a_partnership_the_sentence_is_about_relates_the_companies_after_it():
+    text = "The partnership, first signed in 2019, has grown: Apple said sales tripled with Google."
+    assert pairs(text) == {("partnership", "apple", "google")}
