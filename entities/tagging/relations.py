@@ -325,7 +325,10 @@ class _LanguageRules:
             rf"(?P<gap>(?:\s+[^\s,;:.!?]+){{0,{_MAX_WORDS_BEFORE_WITH}}}?)\s+(?:{with_words})(?!\w)",
             re.I,
         )
-        self.with_ending_cue = re.compile(rf"(?<!\w)(?:{with_words})$", re.I)
+        # "provide … to", "merged with", "face à": a cue that ends with a preposition needs
+        # the company it governs right after it.
+        prepositions = _alternatives(entries("prepositions"))
+        self.with_ending_cue = re.compile(rf"(?<!\w)(?:{with_words}|{prepositions})$", re.I)
         self.with_word = re.compile(rf"(?<!\w)(?:{with_words})(?!\w)", re.I)
         self.clause_break = re.compile(
             rf";|(?<!\w)(?:{_alternatives(entries('clause_breaks'))})(?!\w)", re.I
@@ -344,7 +347,7 @@ class _LanguageRules:
         )
         # "makes phones for Motorola", "face à Apple": a company that is not a subject.
         self.after_preposition = re.compile(
-            rf"(?<![\w-])(?:{_alternatives(entries('prepositions'))})\s+"
+            rf"(?<![\w-])(?:{prepositions})\s+"
             r"(?:[^\s,;:.()\[\]—–]+\s+){0,2}$",
             re.I,
         )
@@ -876,7 +879,7 @@ class _Clause:
         if companion is not None and (
             companion.direct or (after and self._soon_after(companion.end, after[0]))
         ):
-            return self._related_with(companion, before, after)
+            return self._related_with(cue_start, companion, before, after)
         if self.part_count == 1:
             if self._subject([0]) is None:
                 return set()
@@ -908,15 +911,16 @@ class _Clause:
         return _pairs_across(self.parts[subject], self._objects(cue_end, after))
 
     def _related_with(
-        self, companion: _With, before: list[int], after: list[int]
+        self, cue_start: int, companion: _With, before: list[int], after: list[int]
     ) -> set[frozenset[int]]:
         """Return the pairs a cue with "with" after it relates ("partners with", "s'allie à",
         "a partnership signed last year with"): its subject and the company named soon after
         "with", and nothing when none is ("cooperate with the authorities").
 
-        Right after the cue, the phrase may come first ("Face à Electronic Arts, Ubisoft
-        reste", "In partnership with Google, Samsung"); and in a clause of two parts, the
-        other part is the subject even when a preposition governs it.
+        The phrase may open the clause ("Face à Electronic Arts, Ubisoft reste", "In
+        partnership with Google, Samsung"); and in a clause of two parts, the other part
+        before the cue is the subject even when a preposition governs it ("fonctions
+        développées en partenariat avec Google" after "One UI 8").
         """
         references = self.references
         if before and self.rules.object_pronoun.match(self.text, companion.end, self.end):
@@ -931,9 +935,16 @@ class _Clause:
         objects = self._objects(companion.end, after)
         subject = self._subject(index for index in before if references[index][2] not in objects)
         if subject is None and companion.direct:
-            subject = self._subject(index for index in after if references[index][2] not in objects)
-            if subject is None and self.part_count == 2:
-                others = {company_id for _, _, company_id, _ in references} - objects
+            if not before and len(self.text[self.start : cue_start].split()) <= 1:
+                # The phrase opens the clause; its subject follows the comma that closes it.
+                comma = self.text.find(",", companion.end, self.end)
+                subject = self._subject(
+                    index
+                    for index in after
+                    if references[index][2] not in objects and references[index][0] > comma > -1
+                )
+            elif before and self.part_count == 2:
+                others = {references[index][2] for index in before} - objects
                 return _pairs_across(others, objects)
         return _pairs_across(self.parts[subject], objects) if subject is not None else set()
 
@@ -1206,7 +1217,7 @@ def _near_cue(sentence: _Sentence, cue: re.Match[str], named: _Reference, side: 
     start, end, _, _ = named
     if side.after:
         gap = sentence.text[cue.end() - 1 : start - sentence.start]
-        return len(gap.split()) <= _MAX_WORDS_TO_SIDE_AFTER
+        return len(gap.split()) <= _MAX_WORDS_TO_SIDE_AFTER and not _CLAUSE_BREAK.search(gap)
     gap = sentence.text[end - sentence.start : cue.start()]
     # "Lenovo-owned": a cue joined by a hyphen names the very word before it.
     if sentence.text.startswith("-", cue.start()):

@@ -22,6 +22,7 @@ KB = KnowledgeBase(
         company(12, "tsmc", "TSMC"),
         company(13, "lenovo", "Lenovo"),
         company(14, "motorola", "Motorola", parent_id=13),
+        company(15, "micron", "Micron"),
         product(30, "nvidia-h100", "H100", maker_id=4),
         product(31, "galaxy-s25", "Galaxy S25", maker_id=8),
     ),
@@ -40,6 +41,7 @@ KB = KnowledgeBase(
         "tsmc": ("TSMC",),
         "lenovo": ("Lenovo",),
         "motorola": ("Motorola",),
+        "micron": ("Micron",),
         "nvidia-h100": ("H100",),
         "galaxy-s25": ("Galaxy S25",),
     },
@@ -205,7 +207,8 @@ def test_a_cue_with_no_company_after_with_relates_nothing(text, language):
         ("Microsoft teamed up with Google to fight spam.", "en"),
         ("Microsoft and Google co-developed the standard.", "en"),
         ("Microsoft is working with Google on the standard.", "en"),
-        ("The standard was built with Google, Microsoft said.", "en"),
+        ("Microsoft's new standard was built with Google.", "en"),
+        ("In partnership with Google, Microsoft built the standard.", "en"),
         ("Microsoft designed the standard in collaboration with Google.", "en"),
         ("Microsoft a conçu la norme en partenariat avec Google.", "fr"),
         ("Microsoft s’allie à Google dans le cloud.", "fr"),
@@ -479,3 +482,34 @@ def test_a_cue_before_both_companies_with_no_subject_relates_no_supply():
 def test_a_partnership_the_sentence_is_about_relates_the_companies_after_it():
     text = "The partnership, first signed in 2019, has grown: Apple said sales tripled with Google."
     assert pairs(text) == {("partnership", "apple", "google")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Micron, like Samsung Electronics, shipped memory samples to customers.", "en"),
+        ("Samsung Electronics a fusionné avec une filiale, loin de Micron.", "fr"),
+    ],
+)
+def test_a_cue_ending_with_a_preposition_needs_a_company_right_after(text, language):
+    assert pairs(text, language) == set()
+
+
+def test_a_cue_ending_with_a_preposition_relates_the_company_after_it():
+    assert pairs("Micron shipped memory samples to Nvidia, like Samsung Electronics.") == {
+        ("supplier_customer", "micron", "nvidia")
+    }
+    assert pairs("Samsung Electronics a fusionné avec Micron.", "fr") == {
+        ("acquisition", "micron", "samsung-electronics")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Apple relies on TSMC for its processors.", "en"),
+        ("Apple veut réduire sa dépendance à TSMC.", "fr"),
+    ],
+)
+def test_relying_on_a_company_makes_it_a_supplier(text, language):
+    assert pairs(text, language) == {("supplier_customer", "apple", "tsmc")}
