@@ -718,7 +718,9 @@ def _clauses(
 
     After a colon, the clauses are the items of an enumeration about what comes before the
     colon ("OpenAI signed a series of deals: Nvidia will invest …; AMD will supply …"): each
-    item then relates its companies to those named before the colon too.
+    item then relates its companies to those named before the colon too. Otherwise a clause
+    that names one company may speak of the previous clause's subject too ("Meta sells
+    headsets, while its rival Apple sells the Vision Pro").
     """
     breaks = [
         sentence.start + match.start() for match in rules.clause_break.finditer(sentence.text)
@@ -731,6 +733,11 @@ def _clauses(
         if colon != -1:
             topic = [ref for ref in inside[0] if ref[0] < sentence.start + colon]
             inside[1:] = [[*topic, *item] for item in inside[1:]]
+        else:
+            for index in range(1, len(inside)):
+                if len({company_id for _, _, company_id, _ in inside[index]}) == 1:
+                    subject = _subject_references(text, inside[index - 1], rules)
+                    inside[index] = [*subject, *inside[index]]
     clauses = []
     for (start, end), clause_references in zip(
         pairwise([sentence.start - 1, *breaks, sentence.end]), inside, strict=True
@@ -741,6 +748,20 @@ def _clauses(
         for clause in clauses
         if len({company_id for _, _, company_id, _ in clause.references}) >= 2
     ]
+
+
+def _subject_references(
+    text: str, references: list[_Reference], rules: _LanguageRules
+) -> list[_Reference]:
+    """Return the references to a clause's subject: its first company no preposition
+    governs, with the list it starts."""
+    lists = _lists(text, references, rules)
+    for index, (start, _, _, _) in enumerate(references):
+        if rules.after_preposition.search(text, max(0, start - _PREPOSITION_WINDOW), start):
+            continue
+        last = next((last for first, last, _ in lists if first == index), index)
+        return references[index : last + 1]
+    return []
 
 
 def _with_relative_clauses(

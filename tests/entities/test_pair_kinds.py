@@ -513,3 +513,17 @@ def test_a_cue_ending_with_a_preposition_relates_the_company_after_it():
 )
 def test_relying_on_a_company_makes_it_a_supplier(text, language):
     assert pairs(text, language) == {("supplier_customer", "apple", "tsmc")}
+
+
+def test_a_clause_naming_one_company_may_speak_of_the_previous_clauses_subject():
+    assert pairs("Samsung Electronics sells phones, while its rival Apple sells tablets.") == {
+        ("competition", "apple", "samsung-electronics")
+    }
+    text = "Samsung Electronics vend des téléphones, tandis que son concurrent Apple vend des PC."
+    assert pairs(text, "fr") == {("competition", "apple", "samsung-electronics")}
+    # A clause that names two companies of its own speaks of them only.
+    text = "Microsoft teamed up with Amazon, while Google works with Nvidia."
+    assert pairs(text) == {
+        ("partnership", "amazon", "microsoft"),
+        ("partnership", "google", "nvidia"),
+    }
