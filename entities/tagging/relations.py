@@ -333,10 +333,10 @@ class _LanguageRules:
         self.clause_break = re.compile(
             rf";|(?<!\w)(?:{_alternatives(entries('clause_breaks'))})(?!\w)", re.I
         )
+        relative = _alternatives(entries("relative_pronouns"))
+        self.relative_pronoun = re.compile(rf"(?<!\w)(?:{relative})(?!\w)", re.I)
         # "Anthropic, which uses": a relative clause that opens right after a company.
-        self.relative_opening = re.compile(
-            rf"\s*,?\s*(?:{_alternatives(entries('relative_pronouns'))})(?!\w)", re.I
-        )
+        self.relative_opening = re.compile(rf"\s*,?\s*(?:{relative})(?!\w)", re.I)
         self.object_pronoun = re.compile(
             rf"\s+(?:{_alternatives(entries('object_pronouns'))})(?!\w)", re.I
         )
@@ -468,25 +468,33 @@ def detect_relationships(
     )
 
     sentences = split_sentences(text, language)
-    # The company each sentence is mainly about: the first one it names that no preposition
-    # governs ("Le groupe a conclu un partenariat avec Nvidia" is not about Nvidia).
-    main_companies: dict[int, int] = {}
+    # The references of each sentence that names a company, and the company it is mainly
+    # about (see `_main_company`), worked out only when a pronoun asks for it.
+    references_of: dict[int, list[_Reference]] = {}
+    main_companies: dict[int, int | None] = {}
+
+    def main_company(index: int) -> int | None:
+        if index not in main_companies and index in references_of:
+            start = sentences[index][0]
+            main_companies[index] = _main_company(text, start, references_of[index], rules)
+        return main_companies.get(index)
+
     for index, references in _body_references(sentences, matches, companies):
         start, end = sentences[index]
+        references_of[index] = references
         only_company = references[0][2]
-        antecedent = main_companies.get(index - 1, main_companies.get(index - 2))
-        if (
-            antecedent not in (None, only_company)
-            and all(company_id == only_company for _, _, company_id, _ in references)
-            and rules.anaphora.match(text, start, end)
-        ):
+        if all(company_id == only_company for _, _, company_id, _ in references):
+            # Relating needs a second company: an opening pronoun may stand for one.
+            if not rules.anaphora.match(text, start, end):
+                continue
+            antecedent = main_company(index - 1)
+            if index - 1 not in references_of:
+                antecedent = main_company(index - 2)
+            if antecedent in (None, only_company):
+                continue
             # The pronoun opens the sentence, so its company is the sentence's subject.
             main_companies[index] = antecedent
             references = [(start, start, antecedent, Via.ANAPHORA), *references]
-        else:
-            main_company = _main_company(text, start, references, rules)
-            if main_company is not None:
-                main_companies[index] = main_company
         _relate_sentence(text, start, end, references, rules, companies, relationships)
 
     return [relationships[key] for key in sorted(_decided_per_pair(relationships))]
@@ -495,7 +503,9 @@ def detect_relationships(
 def _main_company(
     text: str, start: int, references: list[_Reference], rules: _LanguageRules
 ) -> int | None:
-    """Return the first company a sentence names that no preposition governs, or None."""
+    """Return the company a sentence is mainly about: the first one it names that no
+    preposition governs ("Le groupe a conclu un partenariat avec Nvidia" is not about
+    Nvidia), or None."""
     for ref_start, _, company_id, _ in references:
         window_start = max(start, ref_start - _PREPOSITION_WINDOW)
         if not rules.after_preposition.search(text, window_start, ref_start):
@@ -588,7 +598,11 @@ def _relate_sentence(
     phrases = [
         (list_name, match)
         for list_name, match in phrases
-        if not _in_a_name(sentence, match, references, in_title=in_title)
+        if list_name in _TOPIC_LISTS
+        or (
+            list_name in _CUE_NAMES
+            and not _in_a_name(sentence, match, references, in_title=in_title)
+        )
     ]
     # The cue words and strength each cue gives a (kind, pair of company ids).
     found: dict[tuple[RelationshipKind, frozenset[int]], _PairCues] = {}
@@ -782,6 +796,9 @@ def _with_relative_clauses(
     holes: list[tuple[int, int]] = []
     relatives: list[_Clause] = []
     lists = None
+    # Most clauses hold no relative pronoun: one search rules them out.
+    if not rules.relative_pronoun.search(text, start, end):
+        return [_Clause(text, sentence, start, end, references, rules)]
     for antecedent in references:
         if holes and antecedent[0] < holes[-1][1]:
             continue
