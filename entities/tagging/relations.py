@@ -35,6 +35,7 @@ from .text import (
     APOSTROPHE,
     APOSTROPHES,
     LOWER_CASE_LETTER,
+    UPPER_CASE_LETTER,
     RegexTrie,
     split_sentences,
     straight_apostrophes,
@@ -73,6 +74,8 @@ _REFERENCE_WEIGHT = {Via.NAME: 0.2, Via.PERSON: 0.1, Via.PRODUCT: 0.1, Via.ANAPH
 _MAX_WORDS_BEFORE_BOUGHT_COMPANY = 6
 # How far before the company a customer marker may come: "makes the panels for Samsung".
 _MAX_WORDS_AFTER_CUSTOMER_MARKER = 2
+# A model's name between a company's name and its goods: "'s Tensor", " MI300".
+_MODEL_NAME = re.compile(rf"(?:{APOSTROPHE}s?)?\s+[{UPPER_CASE_LETTER}\d][\w-]*(?=\s)")
 # How far after the company bought its business may be named: "Intel's smartphone modem
 # business".
 _MAX_WORDS_TO_BUSINESS = 3
@@ -249,6 +252,9 @@ class _Side(NamedTuple):
     kind: RelationshipKind
     after: bool
     beyond: bool = False
+    # The company on the other side owns goods named right after it ("Google's Tensor chips
+    # are manufactured by TSMC"), not merely stands before the cue.
+    owns_goods: bool = False
 
 
 # Strong cues whose company next to them is one side of the relationship.
@@ -260,6 +266,9 @@ _SIDED_CUE_LISTS = {
     ),
     "supplier_customer_customer_before": _Side(
         RelationshipKind.SUPPLIER_CUSTOMER, after=False, beyond=True
+    ),
+    "supplier_customer_goods_before": _Side(
+        RelationshipKind.SUPPLIER_CUSTOMER, after=True, owns_goods=True
     ),
     "acquisition_acquirer_after": _Side(RelationshipKind.ACQUISITION, after=True),
     "acquisition_acquirer_before": _Side(RelationshipKind.ACQUISITION, after=False),
@@ -371,6 +380,23 @@ class _LanguageRules:
                 end = len(sentence.folded)
                 break
         return self.business_unit.search(sentence, start, end) is not None
+
+    def owns_goods(self, sentence: _Sentence, reference: _Reference) -> bool:
+        """Tell whether goods of a company are named next to its name: "Google's Tensor
+        chips", or, in French, "les puces d'Apple"."""
+        start, end, _, _ = reference
+        window_start = max(0, start - sentence.start - _PREPOSITION_WINDOW)
+        return self.names_goods_after(sentence, end) or self.names_goods_of(
+            sentence, window_start, start - sentence.start + 1
+        )
+
+    def names_goods_after(self, sentence: _Sentence, company_end: int) -> bool:
+        """Tell whether goods follow a company's name, maybe after a model name ("Google's
+        Tensor chips", "AMD's MI300 accelerators", "Nvidia GPUs")."""
+        model = _MODEL_NAME.match(sentence.text, company_end - sentence.start)
+        # In the prepared sentence, index i + 1 is index i of the sentence.
+        position = (model.end() if model else company_end - sentence.start) + 1
+        return self.goods_after_name.match(sentence, position) is not None
 
     def names_goods_of(self, sentence: _Sentence, start: int, end: int) -> bool:
         """Tell whether a stretch of the prepared sentence ends with goods and the word that
@@ -1140,7 +1166,7 @@ def _cue(
     if list_name in _SIDED_CUE_LISTS:
         side = _SIDED_CUE_LISTS[list_name]
         lists = [members for _, _, members in clause.lists]
-        pairs = _sided_pairs(sentence, match, clause.references, lists, side)
+        pairs = _sided_pairs(sentence, match, clause.references, lists, side, clause.rules)
         return side.kind, [_cue_text(sentence, match)], True, set(pairs)
     if list_name in _PURCHASE_LISTS:
         found = _classify_purchase(sentence, match, clause.references, clause.rules, list_name)
@@ -1199,11 +1225,12 @@ def _sided_pairs(
     references: list[_Reference],
     lists: list[set[int]],
     side: _Side,
+    rules: _LanguageRules,
 ) -> frozenset[frozenset[int]]:
     """Return the pairs a sided cue relates: the company it names next to it, with the company
     nearest on its other side and that company's list (unless the cue is in apposition to
     that company), or, when the other side names none, with the companies beyond the named
-    one.
+    one. A cue about goods relates only the company whose goods are named before it.
 
     When no company stands near enough the cue ("early customers of the new chip"), a list on
     the other side still plays its part beside the one other company named on that side: in
@@ -1217,7 +1244,14 @@ def _sided_pairs(
     after = [reference for reference in references if reference[0] >= cue_end]
     named, other_side = (after, before[::-1]) if side.after else (before[::-1], after)
     if side.beyond:
-        other_side = []
+        # "TSMC's largest customer, Apple, …": a company in apposition right after the cue.
+        other_side = [
+            reference
+            for reference in after[:1]
+            if _APPOSITION.fullmatch(sentence.text, cue.end() - 1, reference[0] - sentence.start)
+        ]
+    if side.owns_goods and not (other_side and rules.owns_goods(sentence, other_side[0])):
+        return frozenset()
     listed = set()
     if other_side:
         nearest = other_side[0][2]
@@ -1236,6 +1270,10 @@ def _sided_pairs(
         return frozenset(frozenset((named_id, other)) for other in listed)
     company_id = named[0][2]
     counterparts = listed
+    if side.owns_goods:
+        # "used by Microsoft and Meta": each company of the list the cue names.
+        named_ids = {company_id}.union(*(members for members in lists if company_id in members))
+        return frozenset(_pairs_across(named_ids, counterparts))
     if not counterparts:
         # Nothing on the other side: the companies beyond the named one play that part
         # ("Customers of Nvidia include Microsoft", "ByteDance is one of Nvidia's largest

@@ -527,3 +527,25 @@ def test_a_clause_naming_one_company_may_speak_of_the_previous_clauses_subject()
         ("partnership", "amazon", "microsoft"),
         ("partnership", "google", "nvidia"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Apple's M5 chips are made by TSMC in Taiwan.", "en"),
+        ("Les puces d'Apple sont fabriquées par TSMC.", "fr"),
+        ("TSMC's largest customer, Apple, grew fastest.", "en"),
+    ],
+)
+def test_goods_of_one_company_made_by_another(text, language):
+    assert pairs(text, language) == {("supplier_customer", "apple", "tsmc")}
+
+
+def test_goods_made_by_a_company_relate_it_only_to_their_owner():
+    # The headsets are not the Galaxy S25's.
+    assert pairs("The Galaxy S25 competes with phones made by Apple.") == {
+        ("competition", "apple", "samsung-electronics")
+    }
+    assert pairs("Les téléphones fabriqués par Apple concurrencent le Galaxy S25.", "fr") == {
+        ("competition", "apple", "samsung-electronics")
+    }
