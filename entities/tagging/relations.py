@@ -7,13 +7,20 @@ sentence's main company. Cue words (the lists in `data/*/relations/`, whose entr
 `data/README.md` describes) decide the kind of relationship; a negation or denial anywhere
 in the sentence cancels it.
 
-Kinds are decided per pair of companies, not per sentence:
+Which companies a cue relates is read from the sentence's structure, pair by pair:
+- A sentence splits into clauses at semicolons and at words such as "while"; a relative
+  clause ("Anthropic, which uses AWS chips,") is a clause about the company it follows. A
+  company quoted as a source ("according to Canalys") takes no part.
+- The companies of a list ("Microsoft, Google and Amazon") play one part. In a clause of
+  two parts a cue relates one part to the other; with more, it relates the subject (the
+  first company no preposition governs) to the company after the cue, or to every company
+  of an enumeration after a colon. A cue followed by "with" ("partners with", "s'allie à")
+  relates only a company named soon after that word.
 - Some cues name one side of the relationship next to them: the supplier after "customers
-  of" or "runs on", before "customers include"; the acquirer after "bought by". Such a cue
-  relates only that company to the sentence's others.
-- The companies of a list ("Microsoft, Google and Amazon") play one part in the sentence:
-  when the sentence names another company too, each of them is related to it, and none of
-  them to each other.
+  of", the acquirer after "bought by" or before "owner of", the customer before "as a
+  customer". Such a cue relates only that company to the other side.
+- Words of buying, using and making take their kind from what follows them: goods from a
+  supplier, goods made for a customer, a stake, or a whole company.
 - Over the whole story, a kind that only weak cues show for a pair gives way to a kind that
   strong cues show for the same pair.
 """
@@ -865,7 +872,7 @@ def _pairs_within(companies: Iterable[int]) -> set[frozenset[int]]:
 
 
 class _Clause:
-    """A sentence, or the part of it between semicolons, with the companies it refers to.
+    """A sentence, or one of its clauses (see `_clauses`), with the companies it refers to.
 
     The companies of a list ("Microsoft, Google and Amazon") play one part in it, and each
     other company plays its own part. A cue relates the parts around it: see `related_by`.
