@@ -1209,7 +1209,7 @@ def _cue(
     else:
         kind, strong = _CUE_LISTS[list_name]
         words = [_cue_text(sentence, match)]
-        if kind is RelationshipKind.INVESTMENT and _names_majority(clause, cue_start, cue_end):
+        if kind is RelationshipKind.INVESTMENT and _names_majority(clause, match):
             kind = RelationshipKind.ACQUISITION
     return kind, words, strong, clause.related_by(cue_start, cue_end, mutual=kind in _MUTUAL)
 
@@ -1217,12 +1217,18 @@ def _cue(
 # A share of a company right before or after a stake cue ("a 60% stake", "une participation
 # de 51 %"); more than half of it is an acquisition.
 _SHARE = re.compile(r"(?<![\d.,])(\d{1,3})(?:[.,]\d+)?\s?(?:%|per\s?cent|percent|pour\s?cent)")
-_SHARE_WINDOW = 25
+# How far from a stake its share may be named: "a 60% stake", "une participation de 51 %".
+_SHARE_WINDOW = 15
 
 
-def _names_majority(clause: _Clause, cue_start: int, cue_end: int) -> bool:
-    """Tell whether an investment cue names a majority share next to it."""
-    window = clause.text[max(clause.start, cue_start - _SHARE_WINDOW) : cue_end + _SHARE_WINDOW]
+def _names_majority(clause: _Clause, cue: re.Match[str]) -> bool:
+    """Tell whether a stake cue names a majority share right next to it ("took a 60% stake
+    in"), not any share in the sentence ("shares rose 60% after Nvidia invested")."""
+    sentence = clause.sentence
+    if clause.rules.stake.search(sentence, cue.start(), cue.end()) is None:
+        return False
+    start = max(0, cue.start() - _SHARE_WINDOW)
+    window = sentence.text[start : cue.end() - 1 + _SHARE_WINDOW]
     return any(int(share) > 50 for share in _SHARE.findall(window))
 
 
