@@ -349,6 +349,10 @@ class _LanguageRules:
         self.clause_break = re.compile(
             rf";|(?<!\w)(?:{_alternatives(entries('clause_breaks'))})(?!\w)", re.I
         )
+        # Checked right before each company's name: "after Nvidia invested".
+        self.clause_opener = re.compile(
+            rf"(?<!\w)(?:{_alternatives(entries('clause_openers'))})\s+$", re.I
+        )
         relative = _alternatives(entries("relative_pronouns"))
         self.relative_pronoun = re.compile(rf"(?<!\w)(?:{relative})(?!\w)", re.I)
         # "Anthropic, which uses": a relative clause that opens right after a company.
@@ -759,7 +763,8 @@ def _clauses(
     text: str, sentence: _Sentence, references: list[_Reference], rules: _LanguageRules
 ) -> list[_Clause]:
     """Split a sentence at its semicolons and at the words that start a clause with its own
-    subject ("while", "tandis que"): each joins statements about different companies. A
+    subject ("while", "tandis que", "after" right before a company's name): each joins
+    statements about different companies. A
     relative clause ("Anthropic, which uses AWS chips,") is a clause of its own too, about
     the company it follows.
 
@@ -769,9 +774,23 @@ def _clauses(
     that names one company may speak of the previous clause's subject too ("Meta sells
     headsets, while its rival Apple sells the Vision Pro").
     """
-    breaks = [
-        sentence.start + match.start() for match in rules.clause_break.finditer(sentence.text)
-    ]
+    breaks = sorted(
+        [
+            *(
+                sentence.start + match.start()
+                for match in rules.clause_break.finditer(sentence.text)
+            ),
+            *(
+                opener.start()
+                for start, _, _, _ in references
+                if (
+                    opener := rules.clause_opener.search(
+                        text, max(sentence.start, start - 20), start
+                    )
+                )
+            ),
+        ]
+    )
     inside: list[list[_Reference]] = [[] for _ in range(len(breaks) + 1)]
     for reference in references:
         inside[bisect_right(breaks, reference[0])].append(reference)

@@ -23,6 +23,7 @@ KB = KnowledgeBase(
         company(13, "lenovo", "Lenovo"),
         company(14, "motorola", "Motorola", parent_id=13),
         company(15, "micron", "Micron"),
+        company(16, "nokia", "Nokia"),
         product(30, "nvidia-h100", "H100", maker_id=4),
         product(31, "galaxy-s25", "Galaxy S25", maker_id=8),
     ),
@@ -42,6 +43,7 @@ KB = KnowledgeBase(
         "lenovo": ("Lenovo",),
         "motorola": ("Motorola",),
         "micron": ("Micron",),
+        "nokia": ("Nokia",),
         "nvidia-h100": ("H100",),
         "galaxy-s25": ("Galaxy S25",),
     },
@@ -548,4 +550,23 @@ def test_goods_made_by_a_company_relate_it_only_to_their_owner():
     }
     assert pairs("Les téléphones fabriqués par Apple concurrencent le Galaxy S25.", "fr") == {
         ("competition", "apple", "samsung-electronics")
+    }
+
+
+def test_after_a_company_a_clause_opener_starts_a_clause_of_its_own():
+    text = "Apple shares rose after Nvidia invested in Amazon."
+    assert pairs(text) == {("investment", "amazon", "nvidia")}
+    text = "L'action d'Apple a bondi après que Nvidia a investi dans Amazon."
+    assert pairs(text, "fr") == {("investment", "amazon", "nvidia")}
+    # Without a company right after it, the word opens no clause of its own.
+    text = "Nokia grew after completing the acquisition of Nvidia's unit, and Apple's."
+    assert ("acquisition", "nokia", "nvidia") in pairs(text)
+
+
+def test_a_share_far_from_the_stake_makes_no_acquisition():
+    assert pairs("Arm shares rose 60% after SoftBank invested in it.") == {
+        ("investment", "arm", "softbank")
+    }
+    assert pairs("SoftBank invested in Arm, whose shares rose 60%.") == {
+        ("investment", "arm", "softbank")
     }
