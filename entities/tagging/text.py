@@ -35,6 +35,7 @@ DASHES = HYPHENS + "‒–—―−﹘﹣－"
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 UPPER_CASE_LETTER = "A-ZÀ-ÖØ-Þ"
+LOWER_CASE_LETTER = "a-zß-öø-ÿ"
 # Not a lower-case word next; brand names such as iPhone and eBay are the exception.
 _NEXT_WORD_NOT_LOWER_CASE = r"(?![«“‘\"'(\[\s]*(?:[a-df-hj-zß-öø-ÿ]|[ie](?![A-Z])))"
 _CLOSING_PUNCTUATION = r"(?:[\"')\]’]|[ \t\u00a0\u202f]*[»”])+"
