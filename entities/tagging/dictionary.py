@@ -53,6 +53,11 @@ _DASH = re.compile(f"[{DASHES}]")
 NOT_A_VERSION = re.compile(
     r"\d+(?:st|nd|rd|th|er|ère|ème|eme)|\d+G|[QH][1-4]|[1-4][QH]|FY\d{2,4}", re.IGNORECASE
 )
+# A measure is no model number either: "128GB", "5nm", "2,4GHz".
+MEASURE = re.compile(
+    r"\d+(?:[.,]\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
+    re.IGNORECASE,
+)
 # A word of a key that glues a number onto letters: "s24", "magic7", "x8".
 _GLUED_NUMBER = re.compile(r"([^\W\d_]+)\d\w*")
 _NAME_SUFFIXES = frozenset(word_list("names/suffixes"))

@@ -78,7 +78,7 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import NamedTuple
 
-from .dictionary import NOT_A_VERSION, AliasEntry, Dictionary, KeyEntries, NamedEntries
+from .dictionary import MEASURE, NOT_A_VERSION, AliasEntry, Dictionary, KeyEntries, NamedEntries
 from .discovery import COMPANY_WORDS, NEVER_NAMES, PLACES
 from .lexicons import language_code, word_list
 from .normalize import folded_words, name_forms, searchable
@@ -105,10 +105,6 @@ CONFIDENCE_SUBSIDIARY = 0.7
 _TIERS = frozenset(word_list("products/tiers"))
 _GENERATIONS = frozenset(word.casefold() for word in word_list("products/generations"))
 _QUANTITIES = frozenset(word.casefold() for word in word_list("products/quantities"))
-_UNIT = re.compile(
-    r"\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
-    re.IGNORECASE,
-)
 _UNITS = frozenset(word.casefold() for word in word_list("products/units"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # A version number ("11", "3.5") or a model number with a digit ("S24", "24H2", "7950X").
@@ -776,7 +772,7 @@ def _version_end(source: str, words: list[tuple[str, int, int]], taken: set[int]
             end = words[index][2]
         elif (
             _VERSION_NUMBER.fullmatch(bare)
-            and not _UNIT.fullmatch(bare)
+            and not MEASURE.fullmatch(bare)
             and not NOT_A_VERSION.fullmatch(bare)
         ):
             if _NUMBER.fullmatch(word) and _is_quantity(source, words, index):

@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from .dictionary import NOT_A_VERSION
+from .dictionary import MEASURE, NOT_A_VERSION
 from .discovery import GENERIC_WORDS, NAME_MAX_CHARS, NEVER_NAMES, PLACES, is_person_shaped
 from .lexicons import LANGUAGES, language_code, word_list
 from .text import APOSTROPHE, APOSTROPHES, UPPER_CASE_LETTER, RegexTrie, straight_apostrophes
@@ -83,10 +83,6 @@ _STANDARDS = frozenset(
 )
 _LEADING_LETTERS = re.compile(r"[^\W\d_]*")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_UNIT = re.compile(
-    r"\d+(?:[.,]\d+)?(?:" + "|".join(map(re.escape, word_list("products/units"))) + ")",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"\S+")
 _LOWER_CASE_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿ]+(?![\w-])")
 
@@ -695,7 +691,7 @@ def _is_product_shaped(words: list[str]) -> bool:
         return False
     first = _LEADING_LETTERS.match(words[0].replace("-", "")).group().casefold()
     return first not in _STANDARDS and not any(
-        _YEAR.fullmatch(word) or _UNIT.fullmatch(word) or NOT_A_VERSION.fullmatch(word)
+        _YEAR.fullmatch(word) or MEASURE.fullmatch(word) or NOT_A_VERSION.fullmatch(word)
         for word in words
     )
 
