@@ -562,8 +562,8 @@ def _extend_versions(
                 company_id is not None
                 and not candidate.in_title
                 and entities[company_id].kind == EntityKind.COMPANY
-                and not _after_place(source, candidate.start)
                 and (end := _subsidiary_end(source, words))
+                and not _after_place(source, candidate.start)
             ):
                 parent = entities[company_id]
                 suggest(
