@@ -51,14 +51,17 @@ def tag_article(self, article_id: int) -> bool:
         logger.exception("Tagging article %s failed", article_id)
         tagging.article_tagging_failed(article_id=article_id, error=repr(error))
         raise
-    if tagged:
+    # A retry may follow a run that tagged the article and then lost the database before the
+    # steps below: they are safe to run twice, so a retry runs them whatever it found.
+    finishing = tagged or self.request.retries > 0
+    if finishing:
         # Tagged text, its subjects known: later copies can find it, and it can join the
         # story other outlets reported.
         duplicates.article_index_text(article_id=article_id)
         clusters.article_cluster(article_id=article_id)
-    if tagged and settings.NEWSDESK_DISCOVERY_ENABLED:
+    if finishing and settings.NEWSDESK_DISCOVERY_ENABLED:
         discover_candidates.delay_on_commit(article_id)
-    return tagged
+    return finishing
 
 
 @shared_task(

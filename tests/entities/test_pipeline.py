@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -390,3 +390,19 @@ def test_tagging_goes_on_with_the_cache_down(kb, monkeypatch):
     assert knowledge_base.get_dictionary() is not compiled
     story = tagged_story(published_at=timezone.now() - DAY)
     assert mentioned(story) >= {"meta-platforms", "lg-electronics"}
+
+
+def test_a_retry_finishes_what_a_run_lost_after_tagging(story, monkeypatch):
+    # The database goes away right after the tagging committed, before clustering: the
+    # retry finds the article tagged and must still cluster it.
+    clustered = []
+
+    def cluster_once_the_database_is_back(*, article_id):
+        clustered.append(article_id)
+        if len(clustered) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(tasks.clusters, "article_cluster", cluster_once_the_database_is_back)
+    Article.objects.filter(pk=story.pk).update(tagged_fingerprint="")
+    assert tasks.tag_article.apply(args=[story.pk]).get() is True
+    assert clustered == [story.pk, story.pk]
