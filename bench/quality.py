@@ -19,6 +19,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from entities.tagging.normalize import identity_key
+
 DATA = Path(__file__).with_name("quality")
 KINDS = {"company": "companies", "person": "people", "product": "products"}
 
@@ -26,8 +28,6 @@ KINDS = {"company": "companies", "person": "people", "product": "products"}
 def fold(text: str) -> str:
     """Compare forms as a reader would: case, accents, punctuation and legal forms ("Corp")
     do not matter."""
-    from entities.tagging.normalize import identity_key
-
     return identity_key(text)
 
 

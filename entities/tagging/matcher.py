@@ -435,10 +435,7 @@ def _opens_sentence_without_verb(candidate: _Candidate, text: str) -> bool:
     of a company's follows it: "Target prices rose", not "Oracle said"."""
     if candidate.in_title:
         return candidate.start == 0
-    before = candidate.start
-    while before and text[before - 1] in " \t\u00a0":
-        before -= 1
-    if before and text[before - 1] not in _SENTENCE_OPENING:
+    if not _opens_sentence(text, candidate.start):
         return False
     next_word = _NEXT_WORD.match(text, candidate.end)
     return next_word is None or next_word.group(1).casefold() not in _COMPANY_VERBS
@@ -488,10 +485,15 @@ def _inside_longer_name(text: str, start: int, end: int, *, product: bool) -> bo
     word = text[word_start:before]
     if not word[0].isupper() or word.isupper():
         return False
-    opening = word_start
-    while opening and text[opening - 1] in " \t\u00a0":
-        opening -= 1
-    return bool(opening) and text[opening - 1] not in _SENTENCE_OPENING
+    return not _opens_sentence(text, word_start)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Tell whether the word at `start` is the first of its sentence: only spaces, and then
+    the start of the text or a sentence's punctuation, stand before it."""
+    while start and text[start - 1] in " \t\u00a0":
+        start -= 1
+    return not start or text[start - 1] in _SENTENCE_OPENING
 
 
 def _judge_surnames(chosen: list[_Candidate], verdicts: list[_Verdict]) -> None:
