@@ -163,7 +163,7 @@ class Dictionary:
         self.related: dict[int, frozenset[int]] = self._relate()
         keyed_aliases: list[tuple[str, str, str, AliasRecord]] = []
         keys_by_entity: dict[int, set[str]] = defaultdict(set)
-        for alias in self._with_short_forms(self._aliases):
+        for alias in self._with_names_without_legal_form(self._aliases):
             cased, folded = name_forms(alias.text)
             if not has_word_character(folded):
                 continue
@@ -209,7 +209,9 @@ class Dictionary:
             self.automaton.add_word(stem, KeyEntries(len(stem), entries, glued=True))
         self.automaton.make_automaton()
 
-    def _with_short_forms(self, aliases: Iterable[AliasRecord]) -> Iterator[AliasRecord]:
+    def _with_names_without_legal_form(
+        self, aliases: Iterable[AliasRecord]
+    ) -> Iterator[AliasRecord]:
         """Yield the aliases, and each company's alias again without its legal form: stories
         shorten "Corporation" to "Corp" or drop it. A one-word short form ("Snap" of "Snap
         Inc.") is too often an ordinary word to be derived."""
